@@ -1,0 +1,12 @@
+//! The S3 wire protocol: requests in, XML out.
+
+mod key;
+mod operation;
+pub mod request;
+
+pub use key::{MAX_KEY_LEN, validate_key};
+pub use operation::{
+    CopySource, KeyEncoding, ListObjectsParams, ListPartsParams, ListUploadsParams, ListVersion,
+    ListVersionsParams, ReadParams, S3Operation,
+};
+pub use request::{RequestInfo, parse_request};

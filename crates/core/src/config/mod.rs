@@ -1,0 +1,12 @@
+//! What the gateway is configured with: buckets, principals, and what they may do.
+//!
+//! These are plain data types. Providers (see `multistore-static-config`) fill them from a
+//! file or a database; the registries hand them to the gateway per request.
+
+mod access;
+mod bucket;
+mod principal;
+
+pub use access::{AccessScope, Action};
+pub use bucket::{BackendOptions, BackendType, BucketConfig};
+pub use principal::{RoleConfig, StoredCredential, TemporaryCredentials};

@@ -1,0 +1,21 @@
+//! # multistore
+//!
+//! The runtime-agnostic core of the multistore S3 gateway.
+//!
+//! This crate makes every decision about a request (what it asks, who asks, whether they may,
+//! and where it goes) without doing any I/O of its own, so the same code runs in the Tokio
+//! server and in a Cloudflare Worker compiled to `wasm32-unknown-unknown`.
+//!
+//! * [`api`] — the S3 wire protocol: parsing requests into [`api::S3Operation`]s.
+//! * [`config`] — buckets, credentials, roles and scopes.
+//! * [`error`] — [`ProxyError`] and its mapping onto S3 error codes.
+
+pub mod api;
+pub mod config;
+pub mod error;
+mod maybe_send;
+mod secret;
+
+pub use error::ProxyError;
+pub use maybe_send::{MaybeSend, MaybeSync};
+pub use secret::SecretString;
