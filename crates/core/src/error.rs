@@ -50,7 +50,9 @@ pub enum ProxyError {
     #[error("The specified key does not exist.")]
     NoSuchKey(String),
     /// The multipart upload does not exist.
-    #[error("The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.")]
+    #[error(
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
+    )]
     NoSuchUpload,
     /// The request is malformed in a way S3 calls an invalid argument.
     #[error("{0}")]

@@ -8,12 +8,16 @@
 //!
 //! * [`api`] — the S3 wire protocol: parsing requests into [`api::S3Operation`]s.
 //! * [`config`] — buckets, credentials, roles and scopes.
+//! * [`auth`] — SigV4 verification, identities and the authorization rule.
+//! * [`registry`] — the traits that providers of buckets and credentials implement.
 //! * [`error`] — [`ProxyError`] and its mapping onto S3 error codes.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod error;
 mod maybe_send;
+pub mod registry;
 mod secret;
 
 pub use error::ProxyError;

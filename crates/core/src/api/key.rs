@@ -18,7 +18,9 @@ pub const MAX_KEY_LEN: usize = 1024;
 /// Checks `key` against the rule in this module's documentation.
 pub fn validate_key(key: &str) -> Result<(), ProxyError> {
     if key.is_empty() {
-        return Err(ProxyError::InvalidArgument("The object key must not be empty.".into()));
+        return Err(ProxyError::InvalidArgument(
+            "The object key must not be empty.".into(),
+        ));
     }
     if key.len() > MAX_KEY_LEN {
         return Err(ProxyError::KeyTooLong);
@@ -28,7 +30,10 @@ pub fn validate_key(key: &str) -> Result<(), ProxyError> {
             "Object keys must not contain control characters.".into(),
         ));
     }
-    if key.split('/').any(|segment| segment == "." || segment == "..") {
+    if key
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
         return Err(ProxyError::InvalidArgument(
             "Object keys must not contain `.` or `..` path segments.".into(),
         ));
@@ -64,7 +69,15 @@ mod tests {
 
     #[test]
     fn dot_segments_are_refused() {
-        for key in [".", "..", "a/../b", "./x", "a/.", "a/..", "../../etc/passwd"] {
+        for key in [
+            ".",
+            "..",
+            "a/../b",
+            "./x",
+            "a/.",
+            "a/..",
+            "../../etc/passwd",
+        ] {
             let err = validate_key(key).unwrap_err();
             assert_eq!(err.s3_code(), "InvalidArgument", "{key:?}");
         }

@@ -1,10 +1,12 @@
 //! The S3 wire protocol: requests in, XML out.
 
 mod key;
+pub mod list_rewrite;
 mod operation;
 pub mod request;
 
 pub use key::{MAX_KEY_LEN, validate_key};
+pub use list_rewrite::{KeySpace, ListRewrite};
 pub use operation::{
     CopySource, KeyEncoding, ListObjectsParams, ListPartsParams, ListUploadsParams, ListVersion,
     ListVersionsParams, ReadParams, S3Operation,

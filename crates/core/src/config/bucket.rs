@@ -84,7 +84,11 @@ impl BackendOptions {
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for BackendOptions {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        Self(iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+        Self(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
     }
 }
 

@@ -98,8 +98,7 @@ pub fn parse_request(
     virtual_host_domain: Option<&str>,
 ) -> Result<S3Operation, ProxyError> {
     let query = info.query()?;
-    let Target { bucket, key } =
-        resolve_target(&info.raw_path, info.host(), virtual_host_domain)?;
+    let Target { bucket, key } = resolve_target(&info.raw_path, info.host(), virtual_host_domain)?;
     match (bucket, key) {
         (None, _) => parse_service(&info.method),
         (Some(bucket), None) => parse_bucket(&info.method, bucket, &query),

@@ -19,7 +19,10 @@ const RESPONSE_OVERRIDES: [(&str, HeaderName); 6] = [
     ("response-content-language", http::header::CONTENT_LANGUAGE),
     ("response-expires", http::header::EXPIRES),
     ("response-cache-control", http::header::CACHE_CONTROL),
-    ("response-content-disposition", http::header::CONTENT_DISPOSITION),
+    (
+        "response-content-disposition",
+        http::header::CONTENT_DISPOSITION,
+    ),
     ("response-content-encoding", http::header::CONTENT_ENCODING),
 ];
 
@@ -119,7 +122,9 @@ pub(super) fn part_number(value: &str) -> Result<u16, ProxyError> {
 pub(super) fn upload_id(query: &Query) -> Result<String, ProxyError> {
     match query.get("uploadId") {
         Some(id) if !id.is_empty() => Ok(id.to_owned()),
-        _ => Err(ProxyError::InvalidArgument("uploadId must not be empty.".into())),
+        _ => Err(ProxyError::InvalidArgument(
+            "uploadId must not be empty.".into(),
+        )),
     }
 }
 

@@ -94,8 +94,14 @@ mod tests {
     #[test]
     fn path_style() {
         assert_eq!(resolve_target("/", None, None).unwrap(), target(None, None));
-        assert_eq!(resolve_target("/b", None, None).unwrap(), target(Some("b"), None));
-        assert_eq!(resolve_target("/b/", None, None).unwrap(), target(Some("b"), None));
+        assert_eq!(
+            resolve_target("/b", None, None).unwrap(),
+            target(Some("b"), None)
+        );
+        assert_eq!(
+            resolve_target("/b/", None, None).unwrap(),
+            target(Some("b"), None)
+        );
         assert_eq!(
             resolve_target("/b/dir/", None, None).unwrap(),
             target(Some("b"), Some("dir/"))

@@ -16,7 +16,8 @@ fn request(method: Method, path_and_query: &str, headers: &[(&str, &str)]) -> Re
     info.raw_query = query;
     for (name, value) in headers {
         let name = http::HeaderName::from_bytes(name.as_bytes()).unwrap();
-        info.headers.insert(name, HeaderValue::from_str(value).unwrap());
+        info.headers
+            .insert(name, HeaderValue::from_str(value).unwrap());
     }
     info
 }
@@ -44,13 +45,28 @@ fn operation_table() {
     };
     let cases: Vec<(Method, &str, S3Operation)> = vec![
         (Method::GET, "/", S3Operation::ListBuckets),
-        (Method::PUT, "/bkt", S3Operation::CreateBucket { bucket: b() }),
-        (Method::HEAD, "/bkt", S3Operation::HeadBucket { bucket: b() }),
-        (Method::GET, "/bkt?location", S3Operation::GetBucketLocation { bucket: b() }),
+        (
+            Method::PUT,
+            "/bkt",
+            S3Operation::CreateBucket { bucket: b() },
+        ),
+        (
+            Method::HEAD,
+            "/bkt",
+            S3Operation::HeadBucket { bucket: b() },
+        ),
+        (
+            Method::GET,
+            "/bkt?location",
+            S3Operation::GetBucketLocation { bucket: b() },
+        ),
         (
             Method::GET,
             "/bkt",
-            S3Operation::ListObjects { bucket: b(), params: v1_defaults.clone() },
+            S3Operation::ListObjects {
+                bucket: b(),
+                params: v1_defaults.clone(),
+            },
         ),
         (
             Method::GET,
@@ -62,7 +78,9 @@ fn operation_table() {
                     delimiter: Some("/".into()),
                     max_keys: 1000,
                     encoding: KeyEncoding::Url,
-                    version: ListVersion::V1 { marker: Some("m".into()) },
+                    version: ListVersion::V1 {
+                        marker: Some("m".into()),
+                    },
                 },
             },
         ),
@@ -82,11 +100,19 @@ fn operation_table() {
                 },
             },
         ),
-        (Method::POST, "/bkt?delete", S3Operation::DeleteObjects { bucket: b() }),
+        (
+            Method::POST,
+            "/bkt?delete",
+            S3Operation::DeleteObjects { bucket: b() },
+        ),
         (
             Method::GET,
             "/bkt/dir/file%20name.txt",
-            S3Operation::GetObject { bucket: b(), key: k(), params: ReadParams::default() },
+            S3Operation::GetObject {
+                bucket: b(),
+                key: k(),
+                params: ReadParams::default(),
+            },
         ),
         (
             Method::GET,
@@ -97,28 +123,43 @@ fn operation_table() {
                 params: ReadParams {
                     version_id: Some("v1".into()),
                     part_number: Some(3),
-                    response_overrides: vec![(
-                        http::header::CONTENT_TYPE,
-                        "text/plain".into(),
-                    )],
+                    response_overrides: vec![(http::header::CONTENT_TYPE, "text/plain".into())],
                 },
             },
         ),
         (
             Method::HEAD,
             "/bkt/dir/file%20name.txt",
-            S3Operation::HeadObject { bucket: b(), key: k(), params: ReadParams::default() },
+            S3Operation::HeadObject {
+                bucket: b(),
+                key: k(),
+                params: ReadParams::default(),
+            },
         ),
-        (Method::PUT, "/bkt/dir/file%20name.txt", S3Operation::PutObject { bucket: b(), key: k() }),
+        (
+            Method::PUT,
+            "/bkt/dir/file%20name.txt",
+            S3Operation::PutObject {
+                bucket: b(),
+                key: k(),
+            },
+        ),
         (
             Method::DELETE,
             "/bkt/dir/file%20name.txt?versionId=v9",
-            S3Operation::DeleteObject { bucket: b(), key: k(), version_id: Some("v9".into()) },
+            S3Operation::DeleteObject {
+                bucket: b(),
+                key: k(),
+                version_id: Some("v9".into()),
+            },
         ),
         (
             Method::POST,
             "/bkt/dir/file%20name.txt?uploads",
-            S3Operation::CreateMultipartUpload { bucket: b(), key: k() },
+            S3Operation::CreateMultipartUpload {
+                bucket: b(),
+                key: k(),
+            },
         ),
         (
             Method::PUT,
@@ -133,12 +174,20 @@ fn operation_table() {
         (
             Method::POST,
             "/bkt/dir/file%20name.txt?uploadId=u1",
-            S3Operation::CompleteMultipartUpload { bucket: b(), key: k(), upload_id: "u1".into() },
+            S3Operation::CompleteMultipartUpload {
+                bucket: b(),
+                key: k(),
+                upload_id: "u1".into(),
+            },
         ),
         (
             Method::DELETE,
             "/bkt/dir/file%20name.txt?uploadId=u1",
-            S3Operation::AbortMultipartUpload { bucket: b(), key: k(), upload_id: "u1".into() },
+            S3Operation::AbortMultipartUpload {
+                bucket: b(),
+                key: k(),
+                upload_id: "u1".into(),
+            },
         ),
         (
             Method::GET,
@@ -147,36 +196,62 @@ fn operation_table() {
                 bucket: b(),
                 key: k(),
                 upload_id: "u1".into(),
-                params: ListPartsParams { max_parts: 10, part_number_marker: Some(4) },
+                params: ListPartsParams {
+                    max_parts: 10,
+                    part_number_marker: Some(4),
+                },
             },
         ),
         (
             Method::GET,
             "/bkt/dir/file%20name.txt?tagging",
-            S3Operation::GetObjectTagging { bucket: b(), key: k(), version_id: None },
+            S3Operation::GetObjectTagging {
+                bucket: b(),
+                key: k(),
+                version_id: None,
+            },
         ),
         (
             Method::PUT,
             "/bkt/dir/file%20name.txt?tagging&versionId=v",
-            S3Operation::PutObjectTagging { bucket: b(), key: k(), version_id: Some("v".into()) },
+            S3Operation::PutObjectTagging {
+                bucket: b(),
+                key: k(),
+                version_id: Some("v".into()),
+            },
         ),
     ];
     for (method, path, expected) in cases {
-        assert_eq!(parse(method.clone(), path).unwrap(), expected, "{method} {path}");
+        assert_eq!(
+            parse(method.clone(), path).unwrap(),
+            expected,
+            "{method} {path}"
+        );
     }
 }
 
 #[test]
 fn listing_variants() {
-    let op = parse(Method::GET, "/bkt?versions&prefix=p&key-marker=k&version-id-marker=v").unwrap();
-    let S3Operation::ListObjectVersions { params, .. } = op else { panic!("{op:?}") };
+    let op = parse(
+        Method::GET,
+        "/bkt?versions&prefix=p&key-marker=k&version-id-marker=v",
+    )
+    .unwrap();
+    let S3Operation::ListObjectVersions { params, .. } = op else {
+        panic!("{op:?}")
+    };
     assert_eq!(params.prefix, "p");
     assert_eq!(params.key_marker.as_deref(), Some("k"));
     assert_eq!(params.version_id_marker.as_deref(), Some("v"));
 
-    let op = parse(Method::GET, "/bkt?uploads&max-uploads=3&key-marker=k&upload-id-marker=u")
-        .unwrap();
-    let S3Operation::ListMultipartUploads { params, .. } = op else { panic!("{op:?}") };
+    let op = parse(
+        Method::GET,
+        "/bkt?uploads&max-uploads=3&key-marker=k&upload-id-marker=u",
+    )
+    .unwrap();
+    let S3Operation::ListMultipartUploads { params, .. } = op else {
+        panic!("{op:?}")
+    };
     assert_eq!(params.max_uploads, 3);
     assert_eq!(params.upload_id_marker.as_deref(), Some("u"));
 }
@@ -196,17 +271,27 @@ fn copies() {
     };
     assert_eq!(
         copy("/src/a%20b/c%2Bd", "/bkt/dir/file%20name.txt").unwrap(),
-        S3Operation::CopyObject { bucket: b(), key: k(), source: expected_source.clone() }
+        S3Operation::CopyObject {
+            bucket: b(),
+            key: k(),
+            source: expected_source.clone()
+        }
     );
     assert_eq!(
-        copy("src/a%20b/c%2Bd?versionId=v2", "/bkt/dir/file%20name.txt?partNumber=1&uploadId=u")
-            .unwrap(),
+        copy(
+            "src/a%20b/c%2Bd?versionId=v2",
+            "/bkt/dir/file%20name.txt?partNumber=1&uploadId=u"
+        )
+        .unwrap(),
         S3Operation::UploadPartCopy {
             bucket: b(),
             key: k(),
             upload_id: "u".into(),
             part_number: 1,
-            source: CopySource { version_id: Some("v2".into()), ..expected_source },
+            source: CopySource {
+                version_id: Some("v2".into()),
+                ..expected_source
+            },
         }
     );
     for bad in ["nobucket", "/", "/src/../x", "/src/k?versionId="] {
@@ -241,8 +326,16 @@ fn unsupported_object_subresources_are_not_implemented() {
 #[test]
 fn bad_requests_are_s3_errors() {
     let cases = [
-        (Method::PUT, "/bkt/k?partNumber=0&uploadId=u", "InvalidArgument"),
-        (Method::PUT, "/bkt/k?partNumber=10001&uploadId=u", "InvalidArgument"),
+        (
+            Method::PUT,
+            "/bkt/k?partNumber=0&uploadId=u",
+            "InvalidArgument",
+        ),
+        (
+            Method::PUT,
+            "/bkt/k?partNumber=10001&uploadId=u",
+            "InvalidArgument",
+        ),
         (Method::PUT, "/bkt/k?partNumber=1", "InvalidArgument"),
         (Method::POST, "/bkt/k?uploadId=", "InvalidArgument"),
         (Method::GET, "/bkt?max-keys=-1", "InvalidArgument"),

@@ -1,0 +1,14 @@
+//! Who is calling, and what they may do.
+//!
+//! * [`sigv4`] verifies AWS Signature Version 4 (headers, presigned URLs, signed chunks) and
+//!   signs outbound requests.
+//! * [`ResolvedIdentity`] is the verified caller.
+//! * [`authorize`] is the standard authorization rule that registries apply.
+
+mod authorize;
+mod identity;
+
+pub use authorize::{
+    Requirement, Resource, authorize, authorize_key, can_see_bucket, requirements,
+};
+pub use identity::ResolvedIdentity;
