@@ -9,11 +9,13 @@
 //! * [`api`] — the S3 wire protocol: parsing requests into [`api::S3Operation`]s.
 //! * [`config`] — buckets, credentials, roles and scopes.
 //! * [`auth`] — SigV4 verification, identities and the authorization rule.
+//! * [`backend`] — what a runtime provides: transport, object stores, body streams.
 //! * [`registry`] — the traits that providers of buckets and credentials implement.
 //! * [`error`] — [`ProxyError`] and its mapping onto S3 error codes.
 
 pub mod api;
 pub mod auth;
+pub mod backend;
 pub mod config;
 pub mod error;
 mod maybe_send;

@@ -58,6 +58,12 @@ impl PartialEq for SecretString {
 
 impl Eq for SecretString {}
 
+impl std::hash::Hash for SecretString {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
 impl From<String> for SecretString {
     fn from(value: String) -> Self {
         Self::new(value)

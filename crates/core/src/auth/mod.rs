@@ -7,8 +7,11 @@
 
 mod authorize;
 mod identity;
+mod resolve;
+pub mod sigv4;
 
 pub use authorize::{
     Requirement, Resource, authorize, authorize_key, can_see_bucket, requirements,
 };
 pub use identity::ResolvedIdentity;
+pub use resolve::{Authenticated, IdentityResolver};

@@ -13,4 +13,4 @@ pub use bucket::{
 };
 pub use cached::{CacheSettings, CachedProvider};
 pub use credential::CredentialRegistry;
-pub use temporary::TemporaryCredentialResolver;
+pub use temporary::{NoTemporaryCredentials, TemporaryCredentialResolver};

@@ -23,3 +23,18 @@ pub trait TemporaryCredentialResolver: MaybeSend + MaybeSync + 'static {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<TemporaryCredentials, ProxyError>> + MaybeSend;
 }
+
+/// The resolver of a gateway without STS: every session token is refused.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoTemporaryCredentials;
+
+impl TemporaryCredentialResolver for NoTemporaryCredentials {
+    async fn resolve(
+        &self,
+        _session_token: &str,
+        _access_key_id: &str,
+        _now: DateTime<Utc>,
+    ) -> Result<TemporaryCredentials, ProxyError> {
+        Err(ProxyError::InvalidToken)
+    }
+}

@@ -1,0 +1,138 @@
+//! What a runtime provides to the core: HTTP transport, object stores, body streams.
+//!
+//! The core decides and prepares every backend request; a runtime ([`ProxyBackend`])
+//! only moves bytes. S3 buckets are reached over the S3 wire protocol with requests the
+//! core has already signed ([`BackendRequest`]); buckets on other stores through an
+//! `object_store` [`ObjectStore`] the runtime builds.
+
+mod s3_endpoint;
+mod signer;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use http::{HeaderMap, Method, StatusCode};
+use object_store::ObjectStore;
+
+pub use s3_endpoint::S3Endpoint;
+pub use signer::{S3RequestSigner, Signer, UnsignedUrlSigner, build_signer};
+
+use crate::config::BucketConfig;
+use crate::{MaybeSend, MaybeSync, ProxyError};
+
+/// A stream of body bytes that the core can read or produce on any runtime.
+#[cfg(not(target_arch = "wasm32"))]
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, ProxyError>> + Send + 'static>>;
+/// A stream of body bytes that the core can read or produce on any runtime.
+#[cfg(target_arch = "wasm32")]
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, ProxyError>> + 'static>>;
+
+/// A request to an S3-protocol backend, complete and signed.
+#[derive(Debug, Clone)]
+pub struct BackendRequest {
+    /// HTTP method.
+    pub method: Method,
+    /// The full URL, path and query already encoded as they must be sent.
+    pub url: String,
+    /// Headers to send, `host` and the signature among them.
+    pub headers: HeaderMap,
+}
+
+/// The body of a forwarded request.
+pub enum ForwardBody<B> {
+    /// No body.
+    Empty,
+    /// The client's body, passed through untouched; `length` is its `Content-Length`.
+    Client {
+        /// The runtime's body.
+        body: B,
+        /// The declared length, when the client sent one.
+        length: Option<u64>,
+    },
+    /// A body the core produced (a decoded `aws-chunked` upload) of a known length.
+    Stream {
+        /// The bytes.
+        stream: BodyStream,
+        /// The exact length.
+        length: u64,
+    },
+}
+
+impl<B> std::fmt::Debug for ForwardBody<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Empty => f.write_str("Empty"),
+            Self::Client { length, .. } => write!(f, "Client {{ length: {length:?} }}"),
+            Self::Stream { length, .. } => write!(f, "Stream {{ length: {length} }}"),
+        }
+    }
+}
+
+/// A backend's answer with its body still streaming.
+#[derive(Debug)]
+pub struct BackendResponse<B> {
+    /// Status code.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The body, in the runtime's own type.
+    pub body: B,
+}
+
+/// A backend's answer read in full (small XML documents).
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// Status code.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+/// The largest backend response body [`ProxyBackend::send_raw`] must accept (a listing
+/// page of 1,000 long keys with owners fits comfortably).
+pub const MAX_RAW_RESPONSE_SIZE: usize = 16 * 1024 * 1024;
+
+/// A runtime's side of the gateway: transport, stores, and body conversion.
+///
+/// Both runtimes (the Tokio server and the Cloudflare Worker) implement this; everything
+/// else is shared.
+pub trait ProxyBackend: MaybeSend + MaybeSync + 'static {
+    /// The runtime's streaming body type, for requests and responses alike.
+    type Body: MaybeSend + 'static;
+
+    /// The signer for an S3 bucket. The default builds one from the bucket's options with
+    /// [`build_signer`]; a runtime may cache signers or supply credentials of its own.
+    fn create_signer(&self, bucket: &BucketConfig) -> Result<Arc<dyn Signer>, ProxyError> {
+        build_signer(bucket)
+    }
+
+    /// The object store behind a bucket that is not on S3 (local, memory, Azure, GCS).
+    fn create_store(&self, bucket: &BucketConfig) -> Result<Arc<dyn ObjectStore>, ProxyError>;
+
+    /// Sends a small request and reads the whole response, failing past
+    /// [`MAX_RAW_RESPONSE_SIZE`]. Used for multipart control calls, batch deletes, copies
+    /// and listings.
+    fn send_raw(
+        &self,
+        request: BackendRequest,
+        body: Bytes,
+    ) -> impl Future<Output = Result<RawResponse, ProxyError>> + MaybeSend;
+
+    /// Sends a request streaming `body` to the backend, and returns as soon as the
+    /// response headers arrive, its body still streaming. A failure of the request body
+    /// stream must abort the request, so that the backend never completes an upload from
+    /// a body that failed verification.
+    fn forward(
+        &self,
+        request: BackendRequest,
+        body: ForwardBody<Self::Body>,
+    ) -> impl Future<Output = Result<BackendResponse<Self::Body>, ProxyError>> + MaybeSend;
+
+    /// The runtime's body as a byte stream.
+    fn body_into_stream(body: Self::Body) -> BodyStream;
+}
