@@ -4,6 +4,8 @@ mod key;
 pub mod list_rewrite;
 mod operation;
 pub mod request;
+pub mod request_body;
+pub mod response;
 
 pub use key::{MAX_KEY_LEN, validate_key};
 pub use list_rewrite::{KeySpace, ListRewrite};

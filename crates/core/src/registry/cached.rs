@@ -128,10 +128,13 @@ impl<P: BucketRegistry> BucketRegistry for CachedProvider<P> {
     }
 }
 
-/// A map whose entries expire; `None` values record misses.
+/// A cached answer (`None` records a miss) and when it expires.
+type Entry<T> = (Option<T>, DateTime<Utc>);
+
+/// A map whose entries expire.
 #[derive(Debug)]
 struct TtlCache<T> {
-    entries: Mutex<HashMap<String, (Option<T>, DateTime<Utc>)>>,
+    entries: Mutex<HashMap<String, Entry<T>>>,
 }
 
 impl<T> Default for TtlCache<T> {

@@ -96,7 +96,7 @@ fn operation_table() {
                         start_after: Some("s".into()),
                         fetch_owner: true,
                     },
-                    ..v1_defaults.clone()
+                    ..v1_defaults
                 },
             },
         ),

@@ -63,13 +63,13 @@ impl SignatureClaims {
                 self.credential.service
             )));
         }
-        if let Some(expected) = region {
-            if self.credential.region != expected {
-                return Err(scope_error(format!(
-                    "The region \"{}\" is wrong; expecting \"{expected}\".",
-                    self.credential.region
-                )));
-            }
+        if let Some(expected) = region
+            && self.credential.region != expected
+        {
+            return Err(scope_error(format!(
+                "The region \"{}\" is wrong; expecting \"{expected}\".",
+                self.credential.region
+            )));
         }
         match self.location {
             AuthLocation::Header => {

@@ -94,7 +94,7 @@ fn truncated_and_overlong_bodies_fail() {
     let decoder = ChunkedDecoder::signed(verifier(), false, Some(66559));
     assert!(decode(decoder, &body, 1000).is_err());
 
-    let mut extra = body.clone();
+    let mut extra = body;
     extra.extend_from_slice(b"x");
     let decoder = ChunkedDecoder::signed(verifier(), false, Some(66560));
     assert!(decode(decoder, &extra, 1000).is_err());
