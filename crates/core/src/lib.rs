@@ -18,6 +18,7 @@ pub mod auth;
 pub mod backend;
 pub mod config;
 pub mod error;
+mod ids;
 mod maybe_send;
 pub mod registry;
 mod secret;

@@ -5,6 +5,7 @@
 //! core has already signed ([`BackendRequest`]); buckets on other stores through an
 //! `object_store` [`ObjectStore`] the runtime builds.
 
+mod listing;
 mod s3_endpoint;
 mod signer;
 
@@ -17,6 +18,7 @@ use futures_core::Stream;
 use http::{HeaderMap, Method, StatusCode};
 use object_store::ObjectStore;
 
+pub use listing::{BackendListRequest, BackendPage};
 pub use s3_endpoint::S3Endpoint;
 pub use signer::{S3RequestSigner, Signer, UnsignedUrlSigner, build_signer};
 
