@@ -6,7 +6,9 @@
 mod access;
 mod bucket;
 mod principal;
+mod validate;
 
 pub use access::{AccessScope, Action};
 pub use bucket::{BackendOptions, BackendType, BucketConfig};
 pub use principal::{RoleConfig, StoredCredential, TemporaryCredentials};
+pub use validate::{BackendOptionsError, validate_backend};

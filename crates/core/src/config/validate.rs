@@ -1,0 +1,536 @@
+//! Checking that a bucket's backend options are complete and known for its backend type.
+//!
+//! Providers call [`validate_backend`] when they load buckets, so that a typo in an option
+//! name or a missing `bucket_name` is reported at start-up rather than on the first request.
+//! The check is pure: it reads no files and opens no connections.
+
+use crate::config::{BackendOptions, BackendType, BucketConfig};
+
+/// Why a bucket's `backend_options` do not fit its `backend_type`.
+///
+/// Messages name options but never show their values, which may be secrets.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BackendOptionsError {
+    /// Options the backend does not know (misspelt, or meant for another backend).
+    #[error(
+        "unknown option{} {} for the {} backend; {}",
+        plural(.options.len()),
+        quoted_list(.options),
+        .backend.as_str(),
+        accepted_options(.accepted)
+    )]
+    Unknown {
+        /// The backend the bucket uses.
+        backend: BackendType,
+        /// Every unknown option name, sorted.
+        options: Vec<String>,
+        /// The options the backend accepts.
+        accepted: &'static [&'static str],
+    },
+    /// A required option is absent.
+    #[error("the {} backend requires option `{option}`", .backend.as_str())]
+    Missing {
+        /// The backend the bucket uses.
+        backend: BackendType,
+        /// The missing option.
+        option: &'static str,
+    },
+    /// An option is set to the empty string (often an environment variable that is empty).
+    #[error("option `{option}` is empty; give it a value or remove it")]
+    Empty {
+        /// The empty option.
+        option: String,
+    },
+    /// An option's value has the wrong form.
+    #[error("option `{option}` must be {expected}")]
+    InvalidValue {
+        /// The option with the bad value.
+        option: &'static str,
+        /// What the value should look like.
+        expected: &'static str,
+    },
+    /// An option is set without another one it needs.
+    #[error("option `{option}` requires option `{requires}`")]
+    Requires {
+        /// The option that is set.
+        option: &'static str,
+        /// The option it needs.
+        requires: &'static str,
+    },
+    /// Two options that exclude each other are both set.
+    #[error("options `{option}` and `{other}` cannot be used together")]
+    Conflict {
+        /// The option reported as the culprit.
+        option: &'static str,
+        /// The option it conflicts with.
+        other: &'static str,
+    },
+}
+
+impl BackendOptionsError {
+    /// The option this error is about, so that a provider can point at it; `None` when the
+    /// problem is an absent option.
+    pub fn option(&self) -> Option<&str> {
+        match self {
+            Self::Unknown { options, .. } => options.first().map(String::as_str),
+            Self::Missing { .. } => None,
+            Self::Empty { option } => Some(option),
+            Self::InvalidValue { option, .. }
+            | Self::Requires { option, .. }
+            | Self::Conflict { option, .. } => Some(option),
+        }
+    }
+}
+
+const S3_OPTIONS: &[&str] = &[
+    "endpoint",
+    "bucket_name",
+    "region",
+    "access_key_id",
+    "secret_access_key",
+    "session_token",
+    "skip_signature",
+    "virtual_hosted_style_request",
+];
+const AZURE_OPTIONS: &[&str] = &[
+    "account_name",
+    "container_name",
+    "access_key",
+    "use_emulator",
+    "endpoint",
+];
+const GCS_OPTIONS: &[&str] = &[
+    "bucket_name",
+    "service_account_key",
+    "service_account_path",
+    "endpoint",
+];
+const LOCAL_OPTIONS: &[&str] = &["root"];
+const MEMORY_OPTIONS: &[&str] = &[];
+
+/// Checks that `bucket.backend_options` are complete and known for `bucket.backend_type`.
+///
+/// | backend  | required                          | optional |
+/// |----------|-----------------------------------|----------|
+/// | `s3`     | `bucket_name`                     | `endpoint` (http/https URL; AWS from `region` when absent), `region` (default `us-east-1`), `access_key_id` + `secret_access_key` (both or neither), `session_token` (only with keys), `skip_signature` (not with keys), `virtual_hosted_style_request` |
+/// | `azure`  | `account_name`, `container_name`  | `access_key`, `use_emulator`, `endpoint` |
+/// | `gcs`    | `bucket_name`                     | `service_account_key` (JSON text) or `service_account_path`, `endpoint` |
+/// | `local`  | `root` (a directory path)         | |
+/// | `memory` |                                   | |
+///
+/// Flags take `true` or `false`; no option may be empty. Whether a `root` directory exists
+/// is left to the runtime that opens it.
+///
+/// ```
+/// use multistore::config::{BackendOptions, BackendType, BucketConfig, validate_backend};
+///
+/// let bucket = BucketConfig {
+///     name: "data".into(),
+///     backend_type: BackendType::S3,
+///     backend_prefix: None,
+///     anonymous_access: false,
+///     allowed_roles: vec![],
+///     backend_options: [("bucket_name", "data"), ("regoin", "eu-west-1")].into_iter().collect(),
+/// };
+/// let error = validate_backend(&bucket).unwrap_err();
+/// assert!(error.to_string().starts_with("unknown option `regoin` for the s3 backend"));
+/// ```
+pub fn validate_backend(bucket: &BucketConfig) -> Result<(), BackendOptionsError> {
+    let options = &bucket.backend_options;
+    let backend = bucket.backend_type;
+    match backend {
+        BackendType::S3 => {
+            check_names(options, backend, S3_OPTIONS, &["bucket_name"])?;
+            check_s3(options)
+        }
+        BackendType::Azure => {
+            check_names(
+                options,
+                backend,
+                AZURE_OPTIONS,
+                &["account_name", "container_name"],
+            )?;
+            check_flag(options, "use_emulator")?;
+            check_url(options, "endpoint")
+        }
+        BackendType::Gcs => {
+            check_names(options, backend, GCS_OPTIONS, &["bucket_name"])?;
+            check_gcs(options)
+        }
+        BackendType::Local => check_names(options, backend, LOCAL_OPTIONS, &["root"]),
+        BackendType::Memory => check_names(options, backend, MEMORY_OPTIONS, &[]),
+    }
+}
+
+/// The checks every backend shares: no unknown names, no empty values, nothing missing.
+fn check_names(
+    options: &BackendOptions,
+    backend: BackendType,
+    accepted: &'static [&'static str],
+    required: &[&'static str],
+) -> Result<(), BackendOptionsError> {
+    let unknown: Vec<String> = options
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| !accepted.contains(name))
+        .map(str::to_owned)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(BackendOptionsError::Unknown {
+            backend,
+            options: unknown,
+            accepted,
+        });
+    }
+    if let Some((name, _)) = options.iter().find(|(_, value)| value.is_empty()) {
+        return Err(BackendOptionsError::Empty {
+            option: name.to_owned(),
+        });
+    }
+    match required.iter().find(|name| options.get(name).is_none()) {
+        Some(option) => Err(BackendOptionsError::Missing { backend, option }),
+        None => Ok(()),
+    }
+}
+
+fn check_s3(options: &BackendOptions) -> Result<(), BackendOptionsError> {
+    check_url(options, "endpoint")?;
+    check_flag(options, "virtual_hosted_style_request")?;
+    let skip_signature = check_flag(options, "skip_signature")?;
+    let has_key_id = options.get("access_key_id").is_some();
+    let has_secret = options.get("secret_access_key").is_some();
+    if has_key_id && !has_secret {
+        return Err(BackendOptionsError::Requires {
+            option: "access_key_id",
+            requires: "secret_access_key",
+        });
+    }
+    if has_secret && !has_key_id {
+        return Err(BackendOptionsError::Requires {
+            option: "secret_access_key",
+            requires: "access_key_id",
+        });
+    }
+    if options.get("session_token").is_some() && !has_key_id {
+        return Err(BackendOptionsError::Requires {
+            option: "session_token",
+            requires: "access_key_id",
+        });
+    }
+    if skip_signature && has_key_id {
+        return Err(BackendOptionsError::Conflict {
+            option: "skip_signature",
+            other: "access_key_id",
+        });
+    }
+    Ok(())
+}
+
+fn check_gcs(options: &BackendOptions) -> Result<(), BackendOptionsError> {
+    check_url(options, "endpoint")?;
+    if let Some(key) = options.get("service_account_key") {
+        if options.get("service_account_path").is_some() {
+            return Err(BackendOptionsError::Conflict {
+                option: "service_account_key",
+                other: "service_account_path",
+            });
+        }
+        // The parse error is dropped: it could quote parts of the key.
+        let parsed: Result<serde_json::Map<String, serde_json::Value>, _> =
+            serde_json::from_str(key);
+        if parsed.is_err() {
+            return Err(BackendOptionsError::InvalidValue {
+                option: "service_account_key",
+                expected: "the JSON text of a service account key (an object)",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Parses flag `name`; absent means `false`.
+fn check_flag(options: &BackendOptions, name: &'static str) -> Result<bool, BackendOptionsError> {
+    options
+        .flag(name)
+        .map_err(|_| BackendOptionsError::InvalidValue {
+            option: name,
+            expected: "`true` or `false`",
+        })
+}
+
+/// An absent option passes; a present one must be an absolute http or https URL.
+fn check_url(options: &BackendOptions, name: &'static str) -> Result<(), BackendOptionsError> {
+    let Some(value) = options.get(name) else {
+        return Ok(());
+    };
+    let is_http_url = value.parse::<http::Uri>().is_ok_and(|uri| {
+        matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some()
+    });
+    if is_http_url {
+        Ok(())
+    } else {
+        Err(BackendOptionsError::InvalidValue {
+            option: name,
+            expected: "an http:// or https:// URL",
+        })
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+fn quoted_list(names: &[impl AsRef<str>]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{}`", name.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn accepted_options(accepted: &[&str]) -> String {
+    if accepted.is_empty() {
+        "it accepts no options".to_owned()
+    } else {
+        format!("accepted options: {}", quoted_list(accepted))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(backend_type: BackendType, options: &[(&str, &str)]) -> BucketConfig {
+        BucketConfig {
+            name: "b".into(),
+            backend_type,
+            backend_prefix: None,
+            anonymous_access: false,
+            allowed_roles: vec![],
+            backend_options: options.iter().copied().collect(),
+        }
+    }
+
+    fn s3(options: &[(&str, &str)]) -> Result<(), BackendOptionsError> {
+        validate_backend(&bucket(BackendType::S3, options))
+    }
+
+    const KEYS: [(&str, &str); 2] = [
+        ("access_key_id", "AKIDEXAMPLE"),
+        ("secret_access_key", "very-secret-value"),
+    ];
+
+    #[test]
+    fn s3_accepts_minimal_and_full_options() {
+        assert_eq!(s3(&[("bucket_name", "data")]), Ok(()));
+        assert_eq!(
+            s3(&[
+                ("bucket_name", "data"),
+                ("endpoint", "http://127.0.0.1:9000"),
+                ("region", "eu-west-1"),
+                KEYS[0],
+                KEYS[1],
+                ("session_token", "token"),
+                ("virtual_hosted_style_request", "false"),
+            ]),
+            Ok(())
+        );
+        assert_eq!(
+            s3(&[("bucket_name", "data"), ("skip_signature", "true")]),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn s3_requires_bucket_name() {
+        let error = s3(&[("region", "eu-west-1")]).unwrap_err();
+        assert_eq!(
+            error,
+            BackendOptionsError::Missing {
+                backend: BackendType::S3,
+                option: "bucket_name"
+            }
+        );
+        assert_eq!(error.option(), None);
+        assert_eq!(
+            error.to_string(),
+            "the s3 backend requires option `bucket_name`"
+        );
+    }
+
+    #[test]
+    fn unknown_options_are_all_named_with_the_accepted_ones() {
+        let error = s3(&[("bucket_name", "d"), ("regoin", "x"), ("bucket", "y")]).unwrap_err();
+        assert_eq!(error.option(), Some("bucket"));
+        let message = error.to_string();
+        assert!(
+            message.starts_with("unknown options `bucket`, `regoin` for the s3 backend;"),
+            "{message}"
+        );
+        assert!(message.contains("accepted options: `endpoint`, `bucket_name`, `region`"));
+    }
+
+    #[test]
+    fn keys_come_in_pairs() {
+        let error = s3(&[("bucket_name", "d"), KEYS[0]]).unwrap_err();
+        assert_eq!(error.option(), Some("access_key_id"));
+        assert_eq!(
+            error.to_string(),
+            "option `access_key_id` requires option `secret_access_key`"
+        );
+        let error = s3(&[("bucket_name", "d"), KEYS[1]]).unwrap_err();
+        assert_eq!(error.option(), Some("secret_access_key"));
+        let error = s3(&[("bucket_name", "d"), ("session_token", "t")]).unwrap_err();
+        assert_eq!(error.option(), Some("session_token"));
+    }
+
+    #[test]
+    fn skip_signature_excludes_keys_and_must_be_a_flag() {
+        let error = s3(&[
+            ("bucket_name", "d"),
+            ("skip_signature", "true"),
+            KEYS[0],
+            KEYS[1],
+        ])
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "options `skip_signature` and `access_key_id` cannot be used together"
+        );
+        let error = s3(&[("bucket_name", "d"), ("skip_signature", "yes")]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "option `skip_signature` must be `true` or `false`"
+        );
+        let error = s3(&[("bucket_name", "d"), ("virtual_hosted_style_request", "1")]).unwrap_err();
+        assert_eq!(error.option(), Some("virtual_hosted_style_request"));
+    }
+
+    #[test]
+    fn endpoints_must_be_http_urls() {
+        for endpoint in ["127.0.0.1:9000", "ftp://host", "not a url", "http://"] {
+            let error = s3(&[("bucket_name", "d"), ("endpoint", endpoint)]).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "option `endpoint` must be an http:// or https:// URL",
+                "{endpoint}"
+            );
+        }
+        assert_eq!(
+            s3(&[("bucket_name", "d"), ("endpoint", "https://s3.example.com")]),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn empty_values_are_rejected() {
+        let error = s3(&[("bucket_name", "d"), ("region", "")]).unwrap_err();
+        assert_eq!(error.option(), Some("region"));
+        assert_eq!(
+            error.to_string(),
+            "option `region` is empty; give it a value or remove it"
+        );
+    }
+
+    #[test]
+    fn messages_never_show_values() {
+        let secret = "very-secret-value";
+        let cases = [
+            s3(&[
+                ("bucket_name", "d"),
+                ("skip_signature", "true"),
+                KEYS[0],
+                KEYS[1],
+            ]),
+            s3(&[("bucket_name", "d"), KEYS[1]]),
+            s3(&[("bucket_name", "d"), ("secret", secret)]),
+            validate_backend(&bucket(
+                BackendType::Gcs,
+                &[("bucket_name", "d"), ("service_account_key", secret)],
+            )),
+        ];
+        for case in cases {
+            let message = case.unwrap_err().to_string();
+            assert!(!message.contains(secret), "{message}");
+        }
+    }
+
+    #[test]
+    fn local_needs_a_root() {
+        let local =
+            |options: &[(&str, &str)]| validate_backend(&bucket(BackendType::Local, options));
+        assert_eq!(local(&[("root", "/srv/data")]), Ok(()));
+        assert_eq!(
+            local(&[]).unwrap_err().to_string(),
+            "the local backend requires option `root`"
+        );
+    }
+
+    #[test]
+    fn memory_takes_no_options() {
+        assert_eq!(validate_backend(&bucket(BackendType::Memory, &[])), Ok(()));
+        let error =
+            validate_backend(&bucket(BackendType::Memory, &[("root", "/tmp")])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unknown option `root` for the memory backend; it accepts no options"
+        );
+    }
+
+    #[test]
+    fn azure_needs_account_and_container() {
+        let azure =
+            |options: &[(&str, &str)]| validate_backend(&bucket(BackendType::Azure, options));
+        assert_eq!(
+            azure(&[
+                ("account_name", "a"),
+                ("container_name", "c"),
+                ("use_emulator", "true")
+            ]),
+            Ok(())
+        );
+        assert_eq!(
+            azure(&[("account_name", "a")]).unwrap_err().to_string(),
+            "the azure backend requires option `container_name`"
+        );
+        let error = azure(&[
+            ("account_name", "a"),
+            ("container_name", "c"),
+            ("use_emulator", "on"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.option(), Some("use_emulator"));
+    }
+
+    #[test]
+    fn gcs_key_is_json_and_excludes_a_key_path() {
+        let gcs = |options: &[(&str, &str)]| validate_backend(&bucket(BackendType::Gcs, options));
+        assert_eq!(
+            gcs(&[
+                ("bucket_name", "d"),
+                ("service_account_key", r#"{"type":"service_account"}"#)
+            ]),
+            Ok(())
+        );
+        assert_eq!(
+            gcs(&[
+                ("bucket_name", "d"),
+                ("service_account_path", "/etc/key.json")
+            ]),
+            Ok(())
+        );
+        let error = gcs(&[("bucket_name", "d"), ("service_account_key", "[1]")]).unwrap_err();
+        assert_eq!(error.option(), Some("service_account_key"));
+        let error = gcs(&[
+            ("bucket_name", "d"),
+            ("service_account_key", "{}"),
+            ("service_account_path", "/k.json"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "options `service_account_key` and `service_account_path` cannot be used together"
+        );
+    }
+}
