@@ -16,10 +16,8 @@
 //! assert_eq!(request.objects[0].key, "a&b");
 //! ```
 
-mod xml_reader;
-
 use crate::ProxyError;
-use xml_reader::XmlCursor;
+use crate::api::xml_reader::{XmlCursor, XmlOrigin};
 
 /// The largest XML body the gateway reads: room for 10,000 parts with every checksum
 /// (about 4 MB) and for 1,000 keys of 1,024 bytes even if every byte is written as an
@@ -95,7 +93,7 @@ pub struct Tag {
 ///
 /// Order and existence of the parts are not checked here.
 pub fn parse_complete_multipart_upload(body: &[u8]) -> Result<Vec<CompletedPart>, ProxyError> {
-    let mut xml = XmlCursor::open(body, "CompleteMultipartUpload")?;
+    let mut xml = XmlCursor::open(body, "CompleteMultipartUpload", XmlOrigin::ClientBody)?;
     let mut parts = Vec::new();
     while let Some(name) = xml.next_child()? {
         if name != "Part" {
@@ -118,7 +116,7 @@ pub fn parse_complete_multipart_upload(body: &[u8]) -> Result<Vec<CompletedPart>
 
 /// Parses a `<Delete>` body (DeleteObjects).
 pub fn parse_delete(body: &[u8]) -> Result<DeleteRequest, ProxyError> {
-    let mut xml = XmlCursor::open(body, "Delete")?;
+    let mut xml = XmlCursor::open(body, "Delete", XmlOrigin::ClientBody)?;
     let mut quiet = None;
     let mut objects = Vec::new();
     while let Some(name) = xml.next_child()? {
@@ -148,7 +146,7 @@ pub fn parse_delete(body: &[u8]) -> Result<DeleteRequest, ProxyError> {
 /// More than 10 tags, a key of 0 or more than 128 characters, a value of more than 256
 /// characters, or a repeated key is `InvalidArgument`, as S3's `InvalidTag`.
 pub fn parse_tagging(body: &[u8]) -> Result<Vec<Tag>, ProxyError> {
-    let mut xml = XmlCursor::open(body, "Tagging")?;
+    let mut xml = XmlCursor::open(body, "Tagging", XmlOrigin::ClientBody)?;
     let mut tag_set = None;
     while let Some(name) = xml.next_child()? {
         match name.as_str() {

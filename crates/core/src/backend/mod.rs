@@ -7,6 +7,7 @@
 
 mod listing;
 mod s3_endpoint;
+pub mod s3_xml;
 mod signer;
 
 use std::future::Future;

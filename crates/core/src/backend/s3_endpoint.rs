@@ -78,6 +78,24 @@ impl S3Endpoint {
         &self.region
     }
 
+    /// The `Host` header value requests to this endpoint carry.
+    pub fn host(&self) -> String {
+        match self.addressing {
+            Addressing::Path => authority(&self.endpoint),
+            Addressing::VirtualHosted => format!("{}.{}", self.bucket_name, authority(&self.endpoint)),
+        }
+    }
+
+    /// The backend bucket name.
+    pub fn bucket_name(&self) -> &str {
+        &self.bucket_name
+    }
+
+    /// Whether `other` is the same endpoint and bucket (copies need both ends on one).
+    pub fn same_bucket_endpoint(&self, other: &Self) -> bool {
+        self.endpoint == other.endpoint
+    }
+
     /// The URL of an object (`Some(key)`) or of the bucket itself (`None`), with `query`
     /// (already encoded, without `?`) appended when not empty.
     pub fn url(&self, backend_key: Option<&str>, query: &str) -> String {
@@ -107,7 +125,7 @@ impl S3Endpoint {
 }
 
 /// `host[:port]` of a URL, as the `Host` header carries it.
-pub(crate) fn authority(url: &Url) -> String {
+fn authority(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default();
     match url.port() {
         Some(port) => format!("{host}:{port}"),

@@ -77,3 +77,21 @@ pub trait BucketRegistry: MaybeSend + MaybeSync + 'static {
         identity: &ResolvedIdentity,
     ) -> impl Future<Output = Result<Vec<BucketSummary>, ProxyError>> + MaybeSend;
 }
+
+impl<T: BucketRegistry> BucketRegistry for std::sync::Arc<T> {
+    fn get_bucket(
+        &self,
+        name: &str,
+        identity: &ResolvedIdentity,
+        operation: &S3Operation,
+    ) -> impl Future<Output = Result<ResolvedBucket, ProxyError>> + MaybeSend {
+        (**self).get_bucket(name, identity, operation)
+    }
+
+    fn list_buckets(
+        &self,
+        identity: &ResolvedIdentity,
+    ) -> impl Future<Output = Result<Vec<BucketSummary>, ProxyError>> + MaybeSend {
+        (**self).list_buckets(identity)
+    }
+}

@@ -22,3 +22,19 @@ pub trait CredentialRegistry: MaybeSend + MaybeSync + 'static {
         role_id: &str,
     ) -> impl Future<Output = Result<Option<RoleConfig>, ProxyError>> + MaybeSend;
 }
+
+impl<T: CredentialRegistry> CredentialRegistry for std::sync::Arc<T> {
+    fn get_credential(
+        &self,
+        access_key_id: &str,
+    ) -> impl Future<Output = Result<Option<StoredCredential>, ProxyError>> + MaybeSend {
+        (**self).get_credential(access_key_id)
+    }
+
+    fn get_role(
+        &self,
+        role_id: &str,
+    ) -> impl Future<Output = Result<Option<RoleConfig>, ProxyError>> + MaybeSend {
+        (**self).get_role(role_id)
+    }
+}

@@ -37,7 +37,7 @@ pub use multipart_list::{
 };
 pub use object::{
     DeleteErrorEntry, DeletedEntry, render_copy_object_result, render_copy_part_result,
-    render_delete_result, render_location_constraint, render_tagging,
+    render_delete_request, render_delete_result, render_location_constraint, render_tagging,
 };
 pub use url_encoding::url_encode;
 

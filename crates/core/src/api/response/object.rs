@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Namespace, XmlDocument};
 use crate::ProxyError;
-use crate::api::request_body::Tag;
+use crate::api::request_body::{ObjectToDelete, Tag};
 
 /// A key DeleteObjects deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +58,22 @@ fn render_copy_result(root: &'static str, etag: &str, last_modified: &DateTime<U
     let mut doc = XmlDocument::new(root, Namespace::S3);
     doc.timestamp_element("LastModified", last_modified);
     doc.element("ETag", etag);
+    doc.finish()
+}
+
+/// Renders a `Delete` request document: what the gateway asks an S3 backend to delete on
+/// behalf of a DeleteObjects request.
+pub fn render_delete_request(objects: &[ObjectToDelete], quiet: bool) -> String {
+    let mut doc = XmlDocument::new("Delete", Namespace::S3);
+    if quiet {
+        doc.bool_element("Quiet", true);
+    }
+    for object in objects {
+        doc.open("Object");
+        doc.element("Key", &object.key);
+        doc.optional_element("VersionId", object.version_id.as_deref());
+        doc.close("Object");
+    }
     doc.finish()
 }
 
