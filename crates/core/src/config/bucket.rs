@@ -38,9 +38,43 @@ impl BackendType {
 ///
 /// Values may be secrets, so `Debug` shows every option name but only the values of the
 /// options known to be harmless.
+///
+/// Values are text; booleans and numbers in a configuration file (`skip_signature = true`)
+/// are read as their text.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct BackendOptions(BTreeMap<String, String>);
+pub struct BackendOptions(#[serde(deserialize_with = "option_values")] BTreeMap<String, String>);
+
+/// A scalar option value as written in a configuration file.
+#[derive(Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a backend option must be text, a boolean or a number"
+)]
+enum OptionValue {
+    Text(String),
+    Flag(bool),
+    Integer(i64),
+    Decimal(f64),
+}
+
+fn option_values<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    let values = BTreeMap::<String, OptionValue>::deserialize(deserializer)?;
+    Ok(values
+        .into_iter()
+        .map(|(name, value)| {
+            let text = match value {
+                OptionValue::Text(text) => text,
+                OptionValue::Flag(flag) => flag.to_string(),
+                OptionValue::Integer(number) => number.to_string(),
+                OptionValue::Decimal(number) => number.to_string(),
+            };
+            (name, text)
+        })
+        .collect())
+}
 
 /// Options whose values are safe to print in logs and debug output.
 const PUBLIC_OPTIONS: &[&str] = &[
@@ -157,6 +191,16 @@ mod tests {
         assert!(shown.contains("http://127.0.0.1:9000"));
         assert!(shown.contains("secret_access_key"));
         assert!(!shown.contains("very-secret"));
+    }
+
+    #[test]
+    fn scalar_values_are_read_as_text() {
+        let options: BackendOptions =
+            serde_json::from_str(r#"{"skip_signature": true, "port": 9000, "root": "/d"}"#)
+                .unwrap();
+        assert_eq!(options.get("skip_signature"), Some("true"));
+        assert_eq!(options.get("port"), Some("9000"));
+        assert_eq!(options.get("root"), Some("/d"));
     }
 
     #[test]
