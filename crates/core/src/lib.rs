@@ -11,6 +11,8 @@
 //! * [`auth`] — SigV4 verification, identities and the authorization rule.
 //! * [`backend`] — what a runtime provides: transport, object stores, body streams.
 //! * [`registry`] — the traits that providers of buckets and credentials implement.
+//! * [`store`] — S3 object semantics over any `object_store` store (local directory,
+//!   memory, Azure, GCS): metadata sidecars, conditional and ranged reads, multipart.
 //! * [`error`] — [`ProxyError`] and its mapping onto S3 error codes.
 
 pub mod api;
@@ -20,8 +22,12 @@ pub mod config;
 pub mod error;
 mod ids;
 mod maybe_send;
+pub mod middleware;
+pub mod proxy;
 pub mod registry;
+pub mod route_handler;
 mod secret;
+pub mod store;
 
 pub use error::ProxyError;
 pub use maybe_send::{MaybeSend, MaybeSync};

@@ -82,7 +82,9 @@ impl S3Endpoint {
     pub fn host(&self) -> String {
         match self.addressing {
             Addressing::Path => authority(&self.endpoint),
-            Addressing::VirtualHosted => format!("{}.{}", self.bucket_name, authority(&self.endpoint)),
+            Addressing::VirtualHosted => {
+                format!("{}.{}", self.bucket_name, authority(&self.endpoint))
+            }
         }
     }
 

@@ -1,0 +1,46 @@
+//! ListBuckets, HeadBucket and GetBucketLocation: answered by the gateway itself.
+
+use http::{HeaderValue, StatusCode};
+
+use super::dispatch::Dispatcher;
+use super::response::GatewayResponse;
+use crate::ProxyError;
+use crate::api::response::{render_list_buckets, render_location_constraint};
+use crate::backend::ProxyBackend;
+use crate::middleware::DispatchContext;
+use crate::registry::{BucketRegistry, DEFAULT_BUCKET_OWNER};
+use crate::route_handler::ProxyResponse;
+
+/// The region reported when the gateway is configured with none, as the AWS SDKs assume.
+const DEFAULT_REGION: &str = "us-east-1";
+
+impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
+    pub(crate) async fn list_buckets(
+        &self,
+        ctx: &DispatchContext,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
+        let buckets = self.buckets.list_buckets(&ctx.identity).await?;
+        let document = render_list_buckets(&DEFAULT_BUCKET_OWNER, &buckets);
+        Ok(GatewayResponse::Response(ProxyResponse::xml(
+            StatusCode::OK,
+            document,
+        )))
+    }
+
+    pub(crate) fn head_bucket(&self) -> GatewayResponse<B::Body> {
+        let mut response = ProxyResponse::empty(StatusCode::OK);
+        if let Ok(region) = HeaderValue::from_str(self.region()) {
+            response.headers.insert("x-amz-bucket-region", region);
+        }
+        GatewayResponse::Response(response)
+    }
+
+    pub(crate) fn bucket_location(&self) -> GatewayResponse<B::Body> {
+        let document = render_location_constraint(self.region());
+        GatewayResponse::Response(ProxyResponse::xml(StatusCode::OK, document))
+    }
+
+    fn region(&self) -> &str {
+        self.settings.region.as_deref().unwrap_or(DEFAULT_REGION)
+    }
+}

@@ -1,0 +1,222 @@
+//! CopyObject and UploadPartCopy. Both ends must be on the same S3 endpoint (the backend
+//! copies server-side) or both on object stores (the gateway streams the bytes).
+
+use chrono::Utc;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+
+use super::dispatch::{Dispatcher, S3Call};
+use super::headers::write_headers;
+use super::objects::refuse_versions;
+use super::response::GatewayResponse;
+use super::target::{Backend, BucketTarget, S3Target};
+use crate::ProxyError;
+use crate::api::CopySource;
+use crate::api::response::{render_copy_object_result, render_copy_part_result};
+use crate::auth::sigv4::{encode_path, encode_query_component};
+use crate::backend::{ProxyBackend, s3_xml};
+use crate::middleware::DispatchContext;
+use crate::registry::BucketRegistry;
+use crate::route_handler::ProxyResponse;
+use crate::store::{ReadMode, ReadOptions};
+
+/// Response headers of a copy that describe the new object.
+const COPY_RESPONSE_HEADERS: &[&str] = &[
+    "x-amz-copy-source-version-id",
+    "x-amz-version-id",
+    "x-amz-server-side-encryption",
+];
+
+/// `x-amz-copy-source-if-*` conditions and the plain precondition each one is, for a
+/// copy the gateway performs by reading the source itself.
+const SOURCE_CONDITIONS: [(&str, HeaderName); 4] = [
+    ("x-amz-copy-source-if-match", header::IF_MATCH),
+    ("x-amz-copy-source-if-none-match", header::IF_NONE_MATCH),
+    (
+        "x-amz-copy-source-if-modified-since",
+        header::IF_MODIFIED_SINCE,
+    ),
+    (
+        "x-amz-copy-source-if-unmodified-since",
+        header::IF_UNMODIFIED_SINCE,
+    ),
+];
+
+fn cross_backend() -> ProxyError {
+    ProxyError::NotImplemented(
+        "Copying between buckets on different backends is not supported by this gateway.".into(),
+    )
+}
+
+impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
+    pub(crate) async fn copy_object(
+        &self,
+        ctx: &DispatchContext,
+        source_target: &BucketTarget,
+        source: &CopySource,
+        target: &BucketTarget,
+        key: &str,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
+        let source_key = source_target.backend_key(&source.key)?;
+        let dest_key = target.backend_key(key)?;
+        match (&source_target.backend, &target.backend) {
+            (Backend::S3(from), Backend::S3(to))
+                if from.endpoint.same_bucket_endpoint(&to.endpoint) =>
+            {
+                let mut headers = write_headers(&ctx.headers);
+                headers.insert(
+                    "x-amz-copy-source",
+                    copy_source_header(from, &source_key, source)?,
+                );
+                let response = self
+                    .s3_call(
+                        to,
+                        S3Call {
+                            method: Method::PUT,
+                            key: Some(&dest_key),
+                            query: "",
+                            headers,
+                        },
+                        Default::default(),
+                    )
+                    .await?;
+                let (etag, last_modified) = s3_xml::parse_copy_result(&response.body)?;
+                let mut answer = ProxyResponse::xml(
+                    StatusCode::OK,
+                    render_copy_object_result(&etag, &last_modified),
+                );
+                for name in COPY_RESPONSE_HEADERS {
+                    if let Some(value) = response.headers.get(*name) {
+                        answer.headers.insert(*name, value.clone());
+                    }
+                }
+                Ok(GatewayResponse::Response(answer))
+            }
+            (Backend::Store(from), Backend::Store(to)) => {
+                refuse_versions(source.version_id.as_deref())?;
+                let copied = to.copy(from, &source_key, &dest_key, &ctx.headers).await?;
+                let document = render_copy_object_result(&copied.etag, &copied.last_modified);
+                Ok(GatewayResponse::Response(ProxyResponse::xml(
+                    StatusCode::OK,
+                    document,
+                )))
+            }
+            _ => Err(cross_backend()),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn upload_part_copy(
+        &self,
+        ctx: &DispatchContext,
+        source_target: &BucketTarget,
+        source: &CopySource,
+        target: &BucketTarget,
+        key: &str,
+        upload_id: &str,
+        part_number: u16,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
+        let source_key = source_target.backend_key(&source.key)?;
+        let dest_key = target.backend_key(key)?;
+        match (&source_target.backend, &target.backend) {
+            (Backend::S3(from), Backend::S3(to))
+                if from.endpoint.same_bucket_endpoint(&to.endpoint) =>
+            {
+                let mut headers = write_headers(&ctx.headers);
+                headers.insert(
+                    "x-amz-copy-source",
+                    copy_source_header(from, &source_key, source)?,
+                );
+                let query = format!(
+                    "partNumber={part_number}&uploadId={}",
+                    encode_query_component(upload_id)
+                );
+                let response = self
+                    .s3_call(
+                        to,
+                        S3Call {
+                            method: Method::PUT,
+                            key: Some(&dest_key),
+                            query: &query,
+                            headers,
+                        },
+                        Default::default(),
+                    )
+                    .await?;
+                let (etag, last_modified) = s3_xml::parse_copy_result(&response.body)?;
+                let document = render_copy_part_result(&etag, &last_modified);
+                Ok(GatewayResponse::Response(ProxyResponse::xml(
+                    StatusCode::OK,
+                    document,
+                )))
+            }
+            (Backend::Store(from), Backend::Store(to)) => {
+                refuse_versions(source.version_id.as_deref())?;
+                let read_headers = source_read_headers(&ctx.headers);
+                let read = from
+                    .read(
+                        &source_key,
+                        &ReadOptions {
+                            mode: ReadMode::Get,
+                            headers: &read_headers,
+                            part_number: None,
+                        },
+                    )
+                    .await?;
+                let length = read
+                    .headers
+                    .get(header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok()?.parse().ok());
+                let stream = read.body.ok_or(ProxyError::PreconditionFailed)?;
+                let etag = to
+                    .upload_part(
+                        &dest_key,
+                        upload_id,
+                        part_number,
+                        stream,
+                        length,
+                        &HeaderMap::new(),
+                    )
+                    .await?;
+                let document = render_copy_part_result(&etag, &Utc::now());
+                Ok(GatewayResponse::Response(ProxyResponse::xml(
+                    StatusCode::OK,
+                    document,
+                )))
+            }
+            _ => Err(cross_backend()),
+        }
+    }
+}
+
+/// `x-amz-copy-source` naming the source in the backend: `/bucket/key[?versionId=v]`.
+fn copy_source_header(
+    from: &S3Target,
+    source_key: &str,
+    source: &CopySource,
+) -> Result<HeaderValue, ProxyError> {
+    let mut value = format!(
+        "/{}/{}",
+        from.endpoint.bucket_name(),
+        encode_path(source_key)
+    );
+    if let Some(version) = &source.version_id {
+        value.push_str("?versionId=");
+        value.push_str(&encode_query_component(version));
+    }
+    HeaderValue::from_str(&value).map_err(|_| ProxyError::Internal("copy source header".into()))
+}
+
+/// The read of a copy's source: its range and its `x-amz-copy-source-if-*` conditions as
+/// plain preconditions.
+fn source_read_headers(client: &HeaderMap) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Some(range) = client.get("x-amz-copy-source-range") {
+        headers.insert(header::RANGE, range.clone());
+    }
+    for (copy_condition, plain) in SOURCE_CONDITIONS {
+        if let Some(value) = client.get(copy_condition) {
+            headers.insert(plain, value.clone());
+        }
+    }
+    headers
+}

@@ -1,0 +1,281 @@
+//! ListObjects (V1) and ListObjectsV2: one backend page per client page, in the client's
+//! key space.
+//!
+//! Pages resume from a point in the client's key space: V1's `marker`, V2's `start-after`,
+//! or the gateway's continuation token, which is the last key or common prefix of the
+//! previous page (never a backend key, so backend prefixes stay hidden). Resuming after a
+//! common prefix skips everything under it, whether or not the backend does.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http::{HeaderMap, Method, StatusCode};
+
+use super::dispatch::{Dispatcher, S3Call};
+use super::objects::encode_query;
+use super::response::GatewayResponse;
+use super::target::{Backend, BucketTarget};
+use crate::ProxyError;
+use crate::api::list_rewrite::{BackendListing, BackendMarker};
+use crate::api::response::{ListPage, render_list_objects};
+use crate::api::{ListObjectsParams, ListVersion};
+use crate::backend::{BackendListRequest, BackendPage, ProxyBackend, s3_xml};
+use crate::registry::{BucketRegistry, DEFAULT_BUCKET_OWNER};
+use crate::route_handler::ProxyResponse;
+
+/// Where a listing page starts, in the client's key space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Resume {
+    /// From the first key.
+    Start,
+    /// After this key.
+    AfterKey(String),
+    /// After this common prefix and everything under it.
+    AfterPrefix(String),
+}
+
+impl Resume {
+    fn of(params: &ListObjectsParams) -> Result<Self, ProxyError> {
+        match &params.version {
+            ListVersion::V1 {
+                marker: Some(marker),
+            } => Ok(match &params.delimiter {
+                Some(d) if marker.ends_with(d.as_str()) => Self::AfterPrefix(marker.clone()),
+                _ => Self::AfterKey(marker.clone()),
+            }),
+            ListVersion::V1 { marker: None } => Ok(Self::Start),
+            ListVersion::V2 {
+                continuation_token: Some(token),
+                ..
+            } => decode_token(token),
+            ListVersion::V2 {
+                start_after: Some(key),
+                ..
+            } => Ok(Self::AfterKey(key.clone())),
+            ListVersion::V2 { .. } => Ok(Self::Start),
+        }
+    }
+
+    fn point(&self) -> Option<&str> {
+        match self {
+            Self::Start => None,
+            Self::AfterKey(key) | Self::AfterPrefix(key) => Some(key),
+        }
+    }
+
+    /// Whether a client entry lies at or before this point.
+    fn covers(&self, entry: &str) -> bool {
+        match self {
+            Self::Start => false,
+            Self::AfterKey(key) => entry <= key.as_str(),
+            Self::AfterPrefix(prefix) => {
+                entry <= prefix.as_str() || entry.starts_with(prefix.as_str())
+            }
+        }
+    }
+}
+
+/// A continuation token: the page's last entry, tagged key or prefix, base64url.
+fn encode_token(last: &Resume) -> String {
+    let text = match last {
+        Resume::Start => String::new(),
+        Resume::AfterKey(key) => format!("k:{key}"),
+        Resume::AfterPrefix(prefix) => format!("p:{prefix}"),
+    };
+    URL_SAFE_NO_PAD.encode(text)
+}
+
+fn decode_token(token: &str) -> Result<Resume, ProxyError> {
+    let invalid =
+        || ProxyError::InvalidArgument("The continuation token provided is incorrect".into());
+    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    match text.split_at_checked(2) {
+        Some(("k:", key)) => Ok(Resume::AfterKey(key.to_owned())),
+        Some(("p:", prefix)) => Ok(Resume::AfterPrefix(prefix.to_owned())),
+        _ => Err(invalid()),
+    }
+}
+
+impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
+    pub(crate) async fn list_objects(
+        &self,
+        target: &BucketTarget,
+        params: &ListObjectsParams,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
+        let resume = Resume::of(params)?;
+        let delimiter = params.delimiter.as_deref();
+        let page = match target.keys.listing(&params.prefix, delimiter) {
+            BackendListing::Nothing => ListPage::default(),
+            BackendListing::Collapsed {
+                common_prefix,
+                backend_prefix,
+            } => {
+                let probe = BackendListRequest {
+                    prefix: backend_prefix,
+                    delimiter: None,
+                    start_after: None,
+                    max_keys: 1,
+                };
+                let found = self.backend_page(target, &probe).await?;
+                let visible = !found.objects.is_empty() && !resume.covers(&common_prefix);
+                ListPage {
+                    common_prefixes: if visible && params.max_keys > 0 {
+                        vec![common_prefix]
+                    } else {
+                        vec![]
+                    },
+                    ..ListPage::default()
+                }
+            }
+            BackendListing::Prefix(backend_prefix) => {
+                let start_after = match resume.point().map(|point| target.keys.marker(point)) {
+                    None | Some(BackendMarker::Start) => None,
+                    Some(BackendMarker::After(key)) => Some(key),
+                    Some(BackendMarker::PastEnd) => {
+                        return Ok(render(target, params, &ListPage::default()));
+                    }
+                };
+                let request = BackendListRequest {
+                    prefix: backend_prefix,
+                    delimiter: params.delimiter.clone(),
+                    start_after,
+                    max_keys: params.max_keys,
+                };
+                let backend = self.backend_page(target, &request).await?;
+                client_page(target, params, &resume, backend)
+            }
+        };
+        Ok(render(target, params, &page))
+    }
+
+    /// One page from the backend, in the backend's key space.
+    pub(crate) async fn backend_page(
+        &self,
+        target: &BucketTarget,
+        request: &BackendListRequest,
+    ) -> Result<BackendPage, ProxyError> {
+        match &target.backend {
+            Backend::S3(s3) => {
+                let mut pairs = vec![
+                    ("list-type".to_owned(), "2".to_owned()),
+                    ("encoding-type".to_owned(), "url".to_owned()),
+                    ("max-keys".to_owned(), request.max_keys.to_string()),
+                    ("prefix".to_owned(), request.prefix.clone()),
+                ];
+                if let Some(delimiter) = &request.delimiter {
+                    pairs.push(("delimiter".to_owned(), delimiter.clone()));
+                }
+                if let Some(start_after) = &request.start_after {
+                    pairs.push(("start-after".to_owned(), start_after.clone()));
+                }
+                let response = self
+                    .s3_call(
+                        s3,
+                        S3Call {
+                            method: Method::GET,
+                            key: None,
+                            query: &encode_query(&pairs),
+                            headers: HeaderMap::new(),
+                        },
+                        Default::default(),
+                    )
+                    .await?;
+                s3_xml::parse_list_objects_v2(&response.body)
+            }
+            Backend::Store(store) => store.list(request).await,
+        }
+    }
+}
+
+/// Maps a backend page into the client's key space and works out where the next page
+/// starts.
+fn client_page(
+    target: &BucketTarget,
+    params: &ListObjectsParams,
+    resume: &Resume,
+    backend: BackendPage,
+) -> ListPage {
+    // The next page resumes after the backend page's last entry, even if it was filtered
+    // out here, so that every page makes progress.
+    let last_object = backend
+        .objects
+        .last()
+        .and_then(|o| target.keys.to_client(&o.key));
+    let last_prefix = backend
+        .common_prefixes
+        .last()
+        .and_then(|p| target.keys.to_client(p));
+    let last = match (last_object, last_prefix) {
+        (Some(key), Some(prefix)) if prefix > key => Resume::AfterPrefix(prefix),
+        (Some(key), _) => Resume::AfterKey(key),
+        (None, Some(prefix)) => Resume::AfterPrefix(prefix),
+        (None, None) => Resume::Start,
+    };
+    let objects = backend
+        .objects
+        .into_iter()
+        .filter_map(|mut object| {
+            object.key = target.keys.to_client(&object.key)?;
+            (!resume.covers(&object.key)).then_some(object)
+        })
+        .collect();
+    let common_prefixes = backend
+        .common_prefixes
+        .iter()
+        .filter_map(|prefix| target.keys.to_client(prefix))
+        .filter(|prefix| !resume.covers(prefix))
+        .collect();
+    let truncated = backend.is_truncated && last != Resume::Start;
+    let next_marker_or_token = match &params.version {
+        _ if !truncated => None,
+        ListVersion::V1 { .. } => params
+            .delimiter
+            .as_ref()
+            .and(last.point().map(str::to_owned)),
+        ListVersion::V2 { .. } => Some(encode_token(&last)),
+    };
+    ListPage {
+        objects,
+        common_prefixes,
+        is_truncated: truncated,
+        next_marker_or_token,
+    }
+}
+
+fn render<Body>(
+    target: &BucketTarget,
+    params: &ListObjectsParams,
+    page: &ListPage,
+) -> GatewayResponse<Body> {
+    let document = render_list_objects(&target.name, params, page, &DEFAULT_BUCKET_OWNER);
+    GatewayResponse::Response(ProxyResponse::xml(StatusCode::OK, document))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_keys_and_prefixes() {
+        for resume in [
+            Resume::AfterKey("a b/ü+%".into()),
+            Resume::AfterPrefix("photos/2024/".into()),
+        ] {
+            assert_eq!(decode_token(&encode_token(&resume)).unwrap(), resume);
+        }
+        for bad in ["", "!!", &URL_SAFE_NO_PAD.encode("x:y")] {
+            assert_eq!(decode_token(bad).unwrap_err().s3_code(), "InvalidArgument");
+        }
+    }
+
+    #[test]
+    fn resuming_after_a_prefix_skips_what_is_under_it() {
+        let resume = Resume::AfterPrefix("photos/2024/".into());
+        assert!(resume.covers("photos/2024/"));
+        assert!(resume.covers("photos/2024/z.jpg"));
+        assert!(resume.covers("photos/2023/"));
+        assert!(!resume.covers("photos/2025/"));
+        let resume = Resume::AfterKey("m".into());
+        assert!(resume.covers("m") && !resume.covers("m0"));
+    }
+}

@@ -1,0 +1,417 @@
+//! GetObject, HeadObject, PutObject, DeleteObject, and object tagging.
+
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+
+use super::body::{BodyCoverage, content_length, decoded_length, read_verified};
+use super::dispatch::{Dispatcher, Payload, S3Call};
+use super::response::GatewayResponse;
+use super::target::{Backend, BucketTarget};
+use crate::ProxyError;
+use crate::api::ReadParams;
+use crate::api::request_body::{MAX_XML_BODY_SIZE, parse_tagging};
+use crate::api::response::render_tagging;
+use crate::auth::ResolvedIdentity;
+use crate::auth::sigv4::{EMPTY_SHA256, encode_query_component};
+use crate::backend::{ForwardBody, ProxyBackend};
+use crate::middleware::DispatchContext;
+use crate::registry::BucketRegistry;
+use crate::route_handler::{ProxyResponse, ProxyResponseBody};
+use crate::store::{ReadMode, ReadOptions};
+
+/// An upload body ready for a backend: where it goes, what covers it, how long it is.
+pub(crate) struct Upload<Body> {
+    /// Headers to send or store (client write headers, `aws-chunked` framing removed
+    /// where the gateway decodes it).
+    pub(crate) headers: HeaderMap,
+    /// The body for an S3 backend.
+    pub(crate) body: ForwardBody<Body>,
+    /// The payload hash to sign for an S3 backend.
+    pub(crate) payload_hash: String,
+}
+
+impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
+    pub(crate) async fn read_object(
+        &self,
+        ctx: &DispatchContext,
+        target: &BucketTarget,
+        key: &str,
+        params: &ReadParams,
+        method: Method,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
+        if !params.response_overrides.is_empty() && ctx.identity == ResolvedIdentity::Anonymous {
+            return Err(ProxyError::InvalidRequest(
+                "Request specific response headers cannot be used for anonymous GET requests."
+                    .into(),
+            ));
+        }
+        let backend_key = target.backend_key(key)?;
+        match &target.backend {
+            Backend::S3(s3) => {
+                let query = read_query(params);
+                let headers = super::headers::read_headers(&ctx.headers);
+                self.s3_forward(
+                    s3,
+                    S3Call {
+                        method,
+                        key: Some(&backend_key),
+                        query: &query,
+                        headers,
+                    },
+                    ForwardBody::Empty,
+                    EMPTY_SHA256,
+                )
+                .await
+            }
+            Backend::Store(store) => {
+                refuse_versions(params.version_id.as_deref())?;
+                let options = ReadOptions {
+                    mode: if method == Method::HEAD {
+                        ReadMode::Head
+                    } else {
+                        ReadMode::Get
+                    },
+                    headers: &ctx.headers,
+                    part_number: params.part_number,
+                };
+                let read = store.read(&backend_key, &options).await?;
+                let mut headers = read.headers;
+                for (name, value) in &params.response_overrides {
+                    if let Ok(value) = HeaderValue::from_str(value) {
+                        headers.insert(name.clone(), value);
+                    }
+                }
+                let body = match read.body {
+                    Some(stream) => ProxyResponseBody::Stream(stream),
+                    None => ProxyResponseBody::Empty,
+                };
+                Ok(GatewayResponse::Response(ProxyResponse {
+                    status: read.status,
+                    headers,
+                    body,
+                }))
+            }
+        }
+    }
+
+    pub(crate) async fn put_object(
+        &self,
+        ctx: &DispatchContext,
+        target: &BucketTarget,
+        key: &str,
+        payload: Payload<B::Body>,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
+        let backend_key = target.backend_key(key)?;
+        match &target.backend {
+            Backend::S3(s3) => {
+                let upload = self.upload(&ctx.headers, payload)?;
+                self.s3_forward(
+                    s3,
+                    S3Call {
+                        method: Method::PUT,
+                        key: Some(&backend_key),
+                        query: "",
+                        headers: upload.headers,
+                    },
+                    upload.body,
+                    &upload.payload_hash,
+                )
+                .await
+            }
+            Backend::Store(store) => {
+                let (headers, stream, length) = self.store_upload(&ctx.headers, payload)?;
+                let etag = store.write(&backend_key, &headers, stream, length).await?;
+                Ok(with_etag(StatusCode::OK, &etag))
+            }
+        }
+    }
+
+    pub(crate) async fn delete_object(
+        &self,
+        target: &BucketTarget,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
+        let backend_key = target.backend_key(key)?;
+        match &target.backend {
+            Backend::S3(s3) => {
+                let query = version_query(version_id);
+                self.s3_forward(
+                    s3,
+                    S3Call {
+                        method: Method::DELETE,
+                        key: Some(&backend_key),
+                        query: &query,
+                        headers: HeaderMap::new(),
+                    },
+                    ForwardBody::Empty,
+                    EMPTY_SHA256,
+                )
+                .await
+            }
+            Backend::Store(store) => {
+                refuse_versions(version_id)?;
+                store.delete(&backend_key).await?;
+                Ok(GatewayResponse::Response(ProxyResponse::empty(
+                    StatusCode::NO_CONTENT,
+                )))
+            }
+        }
+    }
+
+    pub(crate) async fn get_object_tagging(
+        &self,
+        target: &BucketTarget,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
+        let backend_key = target.backend_key(key)?;
+        let document = match &target.backend {
+            Backend::S3(s3) => {
+                let query = tagging_query(version_id);
+                let response = self
+                    .s3_call(
+                        s3,
+                        S3Call {
+                            method: Method::GET,
+                            key: Some(&backend_key),
+                            query: &query,
+                            headers: HeaderMap::new(),
+                        },
+                        Default::default(),
+                    )
+                    .await?;
+                response.body
+            }
+            Backend::Store(store) => {
+                refuse_versions(version_id)?;
+                render_tagging(&store.get_tagging(&backend_key).await?).into()
+            }
+        };
+        Ok(GatewayResponse::Response(ProxyResponse::xml(
+            StatusCode::OK,
+            document,
+        )))
+    }
+
+    pub(crate) async fn put_object_tagging(
+        &self,
+        ctx: &DispatchContext,
+        target: &BucketTarget,
+        key: &str,
+        version_id: Option<&str>,
+        payload: Payload<B::Body>,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
+        let backend_key = target.backend_key(key)?;
+        let document = self.read_small_body(ctx, payload).await?;
+        let tags = parse_tagging(&document)?;
+        match &target.backend {
+            Backend::S3(s3) => {
+                let query = tagging_query(version_id);
+                self.s3_call(
+                    s3,
+                    S3Call {
+                        method: Method::PUT,
+                        key: Some(&backend_key),
+                        query: &query,
+                        headers: HeaderMap::new(),
+                    },
+                    document,
+                )
+                .await?;
+            }
+            Backend::Store(store) => {
+                refuse_versions(version_id)?;
+                store.put_tagging(&backend_key, tags).await?;
+            }
+        }
+        Ok(GatewayResponse::Response(ProxyResponse::empty(
+            StatusCode::OK,
+        )))
+    }
+
+    /// Reads a small XML request body whole, checked against the signature.
+    pub(crate) async fn read_small_body(
+        &self,
+        ctx: &DispatchContext,
+        payload: Payload<B::Body>,
+    ) -> Result<bytes::Bytes, ProxyError> {
+        let coverage = BodyCoverage::of(payload.signature.as_ref(), &ctx.headers);
+        read_verified(
+            B::body_into_stream(payload.body),
+            coverage,
+            &ctx.headers,
+            MAX_XML_BODY_SIZE,
+        )
+        .await
+    }
+
+    /// Prepares an upload body for an S3 backend. The client's SHA-256, where it sent one,
+    /// is signed so that the backend verifies the body; signed chunks are decoded and
+    /// verified here, so a bad chunk fails the stream and aborts the backend request.
+    pub(crate) fn upload(
+        &self,
+        client: &HeaderMap,
+        payload: Payload<B::Body>,
+    ) -> Result<Upload<B::Body>, ProxyError> {
+        let mut headers = super::headers::write_headers(client);
+        let declared = self.check_upload_size(client)?;
+        let coverage = BodyCoverage::of(payload.signature.as_ref(), client);
+        let (body, payload_hash) = match coverage {
+            BodyCoverage::Unsigned => (
+                ForwardBody::Client {
+                    body: payload.body,
+                    length: content_length(client),
+                },
+                "UNSIGNED-PAYLOAD".to_owned(),
+            ),
+            BodyCoverage::Sha256(hash) => (
+                ForwardBody::Client {
+                    body: payload.body,
+                    length: content_length(client),
+                },
+                hash,
+            ),
+            BodyCoverage::UnsignedChunks => {
+                // Passed through framed: the backend decodes it and checks the trailer.
+                for name in ["x-amz-decoded-content-length", "x-amz-trailer"] {
+                    if let Some(value) = client.get(name) {
+                        headers.insert(name, value.clone());
+                    }
+                }
+                (
+                    ForwardBody::Client {
+                        body: payload.body,
+                        length: content_length(client),
+                    },
+                    "STREAMING-UNSIGNED-PAYLOAD-TRAILER".to_owned(),
+                )
+            }
+            coverage @ BodyCoverage::SignedChunks { .. } => {
+                let length = declared.ok_or(ProxyError::MissingContentLength)?;
+                remove_aws_chunked(&mut headers);
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+                let stream = coverage.payload(B::body_into_stream(payload.body), client);
+                (
+                    ForwardBody::Stream { stream, length },
+                    "UNSIGNED-PAYLOAD".to_owned(),
+                )
+            }
+        };
+        Ok(Upload {
+            headers,
+            body,
+            payload_hash,
+        })
+    }
+
+    /// Prepares an upload body for an object store: the payload bytes, checked against
+    /// the signature as they stream, and the headers to store.
+    pub(crate) fn store_upload(
+        &self,
+        client: &HeaderMap,
+        payload: Payload<B::Body>,
+    ) -> Result<(HeaderMap, crate::backend::BodyStream, Option<u64>), ProxyError> {
+        let length = self.check_upload_size(client)?;
+        let mut headers = client.clone();
+        remove_aws_chunked(&mut headers);
+        let coverage = BodyCoverage::of(payload.signature.as_ref(), client);
+        let stream = coverage.payload(B::body_into_stream(payload.body), client);
+        Ok((headers, stream, length))
+    }
+
+    /// The payload length the client declared, refused past the configured maximum.
+    fn check_upload_size(&self, client: &HeaderMap) -> Result<Option<u64>, ProxyError> {
+        let length = decoded_length(client).or_else(|| content_length(client));
+        if let (Some(max), Some(length)) = (self.settings.max_request_body_size, length)
+            && length > max
+        {
+            return Err(ProxyError::EntityTooLarge);
+        }
+        Ok(length)
+    }
+}
+
+/// Store-backed buckets have no object versions.
+pub(crate) fn refuse_versions(version_id: Option<&str>) -> Result<(), ProxyError> {
+    match version_id {
+        Some(_) => Err(ProxyError::NotImplemented(
+            "Object versions are not supported by this bucket's backend.".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `Content-Encoding` without the `aws-chunked` framing the gateway removes.
+fn remove_aws_chunked(headers: &mut HeaderMap) {
+    let Some(encoding) = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return;
+    };
+    let rest: Vec<&str> = encoding
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("aws-chunked"))
+        .collect();
+    match HeaderValue::from_str(&rest.join(",")) {
+        Ok(value) if !rest.is_empty() => {
+            headers.insert(header::CONTENT_ENCODING, value);
+        }
+        _ => {
+            headers.remove(header::CONTENT_ENCODING);
+        }
+    }
+}
+
+/// A response with an `ETag` and no body.
+pub(crate) fn with_etag<Body>(status: StatusCode, etag: &str) -> GatewayResponse<Body> {
+    let mut response = ProxyResponse::empty(status);
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        response.headers.insert(header::ETAG, value);
+    }
+    GatewayResponse::Response(response)
+}
+
+/// The query of a backend read: version, part, and response header overrides.
+fn read_query(params: &ReadParams) -> String {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if let Some(version) = &params.version_id {
+        pairs.push(("versionId".into(), version.clone()));
+    }
+    if let Some(part) = params.part_number {
+        pairs.push(("partNumber".into(), part.to_string()));
+    }
+    for (name, value) in &params.response_overrides {
+        pairs.push((format!("response-{}", name.as_str()), value.clone()));
+    }
+    encode_query(&pairs)
+}
+
+fn version_query(version_id: Option<&str>) -> String {
+    version_id.map_or_else(String::new, |v| {
+        format!("versionId={}", encode_query_component(v))
+    })
+}
+
+fn tagging_query(version_id: Option<&str>) -> String {
+    match version_id {
+        Some(v) => format!("tagging=&versionId={}", encode_query_component(v)),
+        None => "tagging=".to_owned(),
+    }
+}
+
+/// `name=value` pairs encoded for a URL.
+pub(crate) fn encode_query(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| {
+            format!(
+                "{}={}",
+                encode_query_component(name),
+                encode_query_component(value)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}

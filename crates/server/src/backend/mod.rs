@@ -1,0 +1,123 @@
+//! [`ServerBackend`]: the Tokio runtime's side of the gateway.
+
+mod client;
+mod stores;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::CONTENT_LENGTH;
+use http::{HeaderValue, Request};
+use http_body_util::BodyExt;
+use multistore::ProxyError;
+use multistore::backend::{
+    BackendRequest, BackendResponse, BodyStream, ForwardBody, MAX_RAW_RESPONSE_SIZE, ProxyBackend,
+    RawResponse,
+};
+use multistore::config::BucketConfig;
+use object_store::ObjectStore;
+
+pub use client::Timeouts;
+use client::{HttpClient, http_client};
+use stores::StoreCache;
+
+use crate::body::{self, ServerBody};
+
+/// Outbound HTTP with connection pooling and timeouts, and the object stores of non-S3
+/// buckets.
+#[derive(Debug)]
+pub struct ServerBackend {
+    client: HttpClient,
+    timeouts: Timeouts,
+    stores: StoreCache,
+}
+
+impl ServerBackend {
+    /// A backend with the given timeouts.
+    pub fn new(timeouts: Timeouts) -> std::io::Result<Self> {
+        Ok(Self {
+            client: http_client(timeouts)?,
+            timeouts,
+            stores: StoreCache::default(),
+        })
+    }
+
+    async fn send(
+        &self,
+        request: BackendRequest,
+        body: ServerBody,
+        length: Option<u64>,
+    ) -> Result<http::Response<hyper::body::Incoming>, ProxyError> {
+        let mut outbound = Request::builder()
+            .method(request.method)
+            .uri(&request.url)
+            .body(body)
+            .map_err(ProxyError::backend)?;
+        *outbound.headers_mut() = request.headers;
+        match length {
+            Some(length) => {
+                outbound
+                    .headers_mut()
+                    .insert(CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            None => {
+                outbound.headers_mut().remove(CONTENT_LENGTH);
+            }
+        }
+        tokio::time::timeout(self.timeouts.response, self.client.request(outbound))
+            .await
+            .map_err(|_| ProxyError::backend("backend response timed out"))?
+            .map_err(ProxyError::backend)
+    }
+}
+
+impl ProxyBackend for ServerBackend {
+    type Body = ServerBody;
+
+    fn create_store(&self, bucket: &BucketConfig) -> Result<Arc<dyn ObjectStore>, ProxyError> {
+        self.stores.get(bucket)
+    }
+
+    async fn send_raw(
+        &self,
+        request: BackendRequest,
+        body: Bytes,
+    ) -> Result<RawResponse, ProxyError> {
+        let length = body.len() as u64;
+        let response = self.send(request, body::full(body), Some(length)).await?;
+        let (parts, incoming) = response.into_parts();
+        let limited = http_body_util::Limited::new(incoming, MAX_RAW_RESPONSE_SIZE);
+        let collected = tokio::time::timeout(self.timeouts.response, limited.collect())
+            .await
+            .map_err(|_| ProxyError::backend("backend response timed out"))?
+            .map_err(ProxyError::backend)?;
+        Ok(RawResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body: collected.to_bytes(),
+        })
+    }
+
+    async fn forward(
+        &self,
+        request: BackendRequest,
+        body: ForwardBody<ServerBody>,
+    ) -> Result<BackendResponse<ServerBody>, ProxyError> {
+        let (body, length) = match body {
+            ForwardBody::Empty => (body::empty(), None),
+            ForwardBody::Client { body, length } => (body, length),
+            ForwardBody::Stream { stream, length } => (body::from_stream(stream), Some(length)),
+        };
+        let response = self.send(request, body, length).await?;
+        let (parts, incoming) = response.into_parts();
+        Ok(BackendResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body: body::with_idle_timeout(incoming, self.timeouts.idle),
+        })
+    }
+
+    fn body_into_stream(body: ServerBody) -> BodyStream {
+        body::into_stream(body)
+    }
+}

@@ -1,0 +1,175 @@
+//! The server's body type, for client and backend bodies alike.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::TryStreamExt;
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, BodyStream, Empty, Full, StreamBody};
+use multistore::ProxyError;
+use multistore::backend::BodyStream as CoreStream;
+use multistore::proxy::Completion;
+
+/// An error while reading a body.
+pub type BodyError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Every body the server handles: request bodies from clients, response bodies from
+/// backends, and bodies the gateway produces.
+pub type ServerBody = UnsyncBoxBody<Bytes, BodyError>;
+
+/// An empty body.
+pub fn empty() -> ServerBody {
+    Empty::new().map_err(|never| match never {}).boxed_unsync()
+}
+
+/// A complete body.
+pub fn full(bytes: Bytes) -> ServerBody {
+    Full::new(bytes)
+        .map_err(|never| match never {})
+        .boxed_unsync()
+}
+
+/// A body streaming the core's bytes.
+pub fn from_stream(stream: CoreStream) -> ServerBody {
+    StreamBody::new(stream.map_ok(Frame::data).map_err(BodyError::from)).boxed_unsync()
+}
+
+/// A body as the core's byte stream. Trailers are dropped; a read failure (the client
+/// went away mid-upload) ends the stream with `IncompleteBody`.
+pub fn into_stream(body: ServerBody) -> CoreStream {
+    Box::pin(
+        BodyStream::new(body)
+            .try_filter_map(|frame| std::future::ready(Ok(frame.into_data().ok())))
+            .map_err(|_| ProxyError::IncompleteBody),
+    )
+}
+
+/// A response body that counts the bytes it sends and reports them to the request's
+/// [`Completion`] when it ends, or as aborted when it is dropped early.
+pub struct Metered {
+    inner: ServerBody,
+    sent: u64,
+    /// The body's exact length, when known: hyper stops polling once it has sent that
+    /// many bytes, without asking for the end of the stream.
+    length: Option<u64>,
+    completion: Option<Completion>,
+}
+
+impl Metered {
+    /// Meters `inner`, of `declared_length` bytes if the response says so, for
+    /// `completion`.
+    pub fn new(inner: ServerBody, declared_length: Option<u64>, completion: Completion) -> Self {
+        let length = declared_length.or(inner.size_hint().exact());
+        let mut metered = Self {
+            inner,
+            sent: 0,
+            length,
+            completion: Some(completion),
+        };
+        if metered.inner.is_end_stream() {
+            metered.finish(false);
+        }
+        metered
+    }
+
+    fn finish(&mut self, aborted: bool) {
+        if let Some(completion) = self.completion.take() {
+            if aborted {
+                completion.abort(self.sent);
+            } else {
+                completion.finish(self.sent);
+            }
+        }
+    }
+}
+
+impl Body for Metered {
+    type Data = Bytes;
+    type Error = BodyError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    self.sent += data.len() as u64;
+                }
+                if self.inner.is_end_stream() || self.length.is_some_and(|n| self.sent >= n) {
+                    self.finish(false);
+                }
+            }
+            Poll::Ready(Some(Err(_))) => self.finish(true),
+            Poll::Ready(None) => self.finish(false),
+            Poll::Pending => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for Metered {
+    fn drop(&mut self) {
+        self.finish(true);
+    }
+}
+
+/// A backend response body that fails when no data arrives for `idle`, so a stalled
+/// backend cannot hold a connection forever.
+pub(crate) fn with_idle_timeout(body: hyper::body::Incoming, idle: Duration) -> ServerBody {
+    IdleTimeout {
+        inner: body,
+        idle,
+        timer: Box::pin(tokio::time::sleep(idle)),
+    }
+    .boxed_unsync()
+}
+
+struct IdleTimeout {
+    inner: hyper::body::Incoming,
+    idle: Duration,
+    timer: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl Body for IdleTimeout {
+    type Data = Bytes;
+    type Error = BodyError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
+        match Pin::new(&mut self.inner).poll_frame(cx) {
+            Poll::Ready(frame) => {
+                let deadline = tokio::time::Instant::now() + self.idle;
+                self.timer.as_mut().reset(deadline);
+                Poll::Ready(frame.map(|f| f.map_err(BodyError::from)))
+            }
+            Poll::Pending => match self.timer.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Some(Err("backend body stalled".into()))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}

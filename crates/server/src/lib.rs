@@ -1,0 +1,20 @@
+//! # multistore-server
+//!
+//! The multistore S3 gateway as a native server: Tokio and Hyper for HTTP in both
+//! directions, `object_store` for local-directory and in-memory buckets.
+//!
+//! * [`ServerBackend`] implements the core's `ProxyBackend`: pooled outbound HTTP with
+//!   timeouts, streaming bodies both ways, and per-bucket object stores.
+//! * [`serve`] accepts connections and shuts down gracefully.
+//! * [`app::run`] is the `multistore-server` binary: configuration, start-up, signals.
+
+pub mod app;
+pub mod backend;
+pub mod body;
+pub mod cli;
+pub mod default_config;
+pub mod health;
+pub mod service;
+
+pub use backend::{ServerBackend, Timeouts};
+pub use service::{Gateway, serve};

@@ -1,0 +1,80 @@
+//! An S3 server over a directory, on a random loopback port.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use s3s::auth::SimpleAuth;
+use s3s::service::S3ServiceBuilder;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// A running `s3s-fs` server; stopped when dropped.
+#[derive(Debug)]
+pub struct S3Server {
+    address: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl S3Server {
+    /// Serves the directory `root` (each sub-directory is a bucket) on `127.0.0.1:port`
+    /// (0 for any free port), accepting only requests signed with the given key pair.
+    pub async fn start(
+        root: &Path,
+        port: u16,
+        access_key: &str,
+        secret_key: &str,
+    ) -> std::io::Result<Self> {
+        let fs =
+            s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+        let mut builder = S3ServiceBuilder::new(fs);
+        builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
+        let service = builder.build();
+
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let address = listener.local_addr()?;
+        let (stop, mut stopped) = oneshot::channel();
+        tokio::spawn(async move {
+            let connections = auto::Builder::new(TokioExecutor::new());
+            loop {
+                let stream = tokio::select! {
+                    accepted = listener.accept() => match accepted {
+                        Ok((stream, _)) => stream,
+                        Err(_) => continue,
+                    },
+                    _ = &mut stopped => break,
+                };
+                // The stock server leaves Nagle's algorithm on, which stalls small
+                // responses on reused connections by ~40 ms.
+                let _ = stream.set_nodelay(true);
+                let connection = connections
+                    .serve_connection(TokioIo::new(stream), service.clone())
+                    .into_owned();
+                tokio::spawn(connection);
+            }
+        });
+        Ok(Self {
+            address,
+            stop: Some(stop),
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The listening address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
