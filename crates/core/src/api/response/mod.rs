@@ -41,7 +41,9 @@ pub use object::{
 };
 pub use url_encoding::url_encode;
 
-use chrono::{DateTime, Utc};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use quick_xml::escape::escape;
 
 use crate::api::KeyEncoding;
@@ -146,12 +148,28 @@ impl XmlDocument {
 
     /// Writes a number.
     fn number_element(&mut self, name: &str, value: impl Into<u64>) {
-        self.element(name, &value.into().to_string());
+        self.open(name);
+        let _ = write!(self.xml, "{}", value.into());
+        self.close(name);
     }
 
-    /// Writes a timestamp in S3's format, `2009-10-12T17:50:30.000Z`.
+    /// Writes a timestamp in S3's format, `2009-10-12T17:50:30.000Z`. Written field by
+    /// field: a listing page has a thousand of them, and chrono's format strings are
+    /// parsed anew on every call.
     fn timestamp_element(&mut self, name: &str, time: &DateTime<Utc>) {
-        self.element(name, &time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
+        self.open(name);
+        let _ = write!(
+            self.xml,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+            time.year(),
+            time.month(),
+            time.day(),
+            time.hour(),
+            time.minute(),
+            time.second(),
+            time.timestamp_subsec_millis()
+        );
+        self.close(name);
     }
 
     /// Writes an `Owner`-shaped element (`Owner`, `Initiator`).
