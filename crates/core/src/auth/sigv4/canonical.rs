@@ -71,20 +71,26 @@ fn reencode(component: &str) -> String {
     percent_encoding::percent_encode(&decoded, QUERY_COMPONENT).to_string()
 }
 
-/// A signed header that the request does not carry.
+/// Why a request's signed headers cannot be canonicalized.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissingHeader(pub String);
+pub enum UnsignableHeader {
+    /// A signed header that the request does not carry.
+    Missing(String),
+    /// A signed header whose value is not UTF-8: two different byte strings must never
+    /// canonicalize alike, so such values are refused rather than replaced.
+    NotUtf8(String),
+}
 
 /// The canonical headers block (`name:value\n` per signed header, in the given order).
 pub fn canonical_headers(
     headers: &HeaderMap,
     signed_headers: &[&str],
-) -> Result<String, MissingHeader> {
+) -> Result<String, UnsignableHeader> {
     let mut out = String::with_capacity(signed_headers.len() * 48);
     for name in signed_headers {
         let mut values = headers.get_all(*name).iter().peekable();
         if values.peek().is_none() {
-            return Err(MissingHeader((*name).to_owned()));
+            return Err(UnsignableHeader::Missing((*name).to_owned()));
         }
         out.push_str(name);
         out.push(':');
@@ -92,7 +98,9 @@ pub fn canonical_headers(
             if i > 0 {
                 out.push(',');
             }
-            push_trimmed(&mut out, &String::from_utf8_lossy(value.as_bytes()));
+            let value = std::str::from_utf8(value.as_bytes())
+                .map_err(|_| UnsignableHeader::NotUtf8((*name).to_owned()))?;
+            push_trimmed(&mut out, value);
         }
         out.push('\n');
     }
@@ -134,7 +142,7 @@ pub struct CanonicalRequest<'a> {
 
 impl CanonicalRequest<'_> {
     /// The canonical request text.
-    pub fn to_text(&self) -> Result<String, MissingHeader> {
+    pub fn to_text(&self) -> Result<String, UnsignableHeader> {
         let headers = canonical_headers(self.headers, self.signed_headers)?;
         let mut text = String::with_capacity(256 + headers.len());
         let _ = write!(
@@ -183,9 +191,14 @@ mod tests {
         headers.append("x-amz-meta-a", HeaderValue::from_static("three"));
         let text = canonical_headers(&headers, &["host", "x-amz-meta-a"]).unwrap();
         assert_eq!(text, "host:example.com\nx-amz-meta-a:one two,three\n");
+        headers.insert("x-amz-meta-b", HeaderValue::from_bytes(b"\xff").unwrap());
+        assert_eq!(
+            canonical_headers(&headers, &["host", "x-amz-meta-b"]),
+            Err(UnsignableHeader::NotUtf8("x-amz-meta-b".into()))
+        );
         assert_eq!(
             canonical_headers(&headers, &["host", "range"]),
-            Err(MissingHeader("range".into()))
+            Err(UnsignableHeader::Missing("range".into()))
         );
     }
 

@@ -19,8 +19,8 @@ mod signing_key;
 mod verify;
 
 pub use canonical::{
-    CanonicalRequest, EMPTY_SHA256, MissingHeader, canonical_headers, canonical_query, encode_path,
-    encode_query_component, sha256_hex, string_to_sign,
+    CanonicalRequest, EMPTY_SHA256, UnsignableHeader, canonical_headers, canonical_query,
+    encode_path, encode_query_component, sha256_hex, string_to_sign,
 };
 pub use chunked::{ChunkSignatureVerifier, ChunkedDecoder, MAX_SIGNED_CHUNK};
 pub use claims::{AuthLocation, CredentialScope, PayloadMode, SignatureClaims};

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::canonical::{CanonicalRequest, string_to_sign};
+use super::canonical::{CanonicalRequest, UnsignableHeader, string_to_sign};
 use super::chunked::ChunkSignatureVerifier;
 use super::claims::{AuthLocation, SignatureClaims};
 use super::signing_key::{SigningKey, SigningKeyCache};
@@ -119,11 +119,15 @@ impl SignatureClaims {
             payload_hash: self.payload.as_header_value(),
         }
         .to_text()
-        .map_err(|missing| {
-            ProxyError::SignatureDoesNotMatch(format!(
-                "The signed header `{}` is not present in the request.",
-                missing.0
-            ))
+        .map_err(|unsignable| {
+            ProxyError::SignatureDoesNotMatch(match unsignable {
+                UnsignableHeader::Missing(name) => {
+                    format!("The signed header `{name}` is not present in the request.")
+                }
+                UnsignableHeader::NotUtf8(name) => {
+                    format!("The signed header `{name}` has a value that is not UTF-8.")
+                }
+            })
         })?;
         let scope = self.credential.scope();
         let signing_key = cache.get(
