@@ -126,8 +126,14 @@ fn request_path(c: &mut Criterion) {
                 method: Method::GET,
                 url: "http://127.0.0.1:9000/backend/tenant-a/year%3D2024/part-00001.parquet".into(),
                 headers: [
-                    (http::header::HOST, HeaderValue::from_static("127.0.0.1:9000")),
-                    (http::header::RANGE, HeaderValue::from_static("bytes=0-65535")),
+                    (
+                        http::header::HOST,
+                        HeaderValue::from_static("127.0.0.1:9000"),
+                    ),
+                    (
+                        http::header::RANGE,
+                        HeaderValue::from_static("bytes=0-65535"),
+                    ),
                 ]
                 .into_iter()
                 .collect(),
@@ -165,7 +171,9 @@ fn request_path(c: &mut Criterion) {
         },
     };
     c.bench_function("render a 1,000-key list page", |b| {
-        b.iter(|| render_list_objects("datasets", black_box(&params), &page, &DEFAULT_BUCKET_OWNER));
+        b.iter(|| {
+            render_list_objects("datasets", black_box(&params), &page, &DEFAULT_BUCKET_OWNER)
+        });
     });
 }
 
