@@ -7,7 +7,7 @@ use crate::api::KeySpace;
 use crate::backend::{ProxyBackend, S3Endpoint, Signer};
 use crate::config::BackendType;
 use crate::registry::ResolvedBucket;
-use crate::store::StoreBucket;
+use crate::store::{StoreBucket, StoreKind};
 
 /// An S3 bucket: its endpoint and the signer of its requests.
 #[derive(Debug)]
@@ -45,7 +45,10 @@ impl BucketTarget {
                 endpoint: S3Endpoint::from_bucket(config)?,
                 signer: runtime.create_signer(config)?,
             }),
-            _ => Backend::Store(StoreBucket::new(runtime.create_store(config)?)),
+            other => Backend::Store(StoreBucket::new(
+                runtime.create_store(config)?,
+                StoreKind::of(other),
+            )),
         };
         Ok(Self {
             name: config.name.clone(),

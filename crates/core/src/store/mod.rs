@@ -36,10 +36,10 @@
 //! ```
 //! use std::sync::Arc;
 //! use http::HeaderMap;
-//! use multistore::store::{ReadMode, ReadOptions, StoreBucket};
+//! use multistore::store::{ReadMode, ReadOptions, StoreBucket, StoreKind};
 //! use object_store::memory::InMemory;
 //!
-//! let bucket = StoreBucket::new(Arc::new(InMemory::new()));
+//! let bucket = StoreBucket::new(Arc::new(InMemory::new()), StoreKind::ObjectStore);
 //! let headers = HeaderMap::new();
 //! futures_executor::block_on(async {
 //!     let body = Box::pin(futures_util::stream::iter([Ok(bytes::Bytes::from("hi"))]));
@@ -78,6 +78,7 @@ pub use read::{ObjectResponse, ReadMode, ReadOptions};
 pub use sink::PART_SIZE;
 
 use crate::ProxyError;
+use crate::config::BackendType;
 use metadata::ObjectRecord;
 
 /// What kind of hierarchy a store has, which decides two details of how keys are kept.
@@ -94,14 +95,11 @@ pub enum StoreKind {
 }
 
 impl StoreKind {
-    /// The kind of a store, recognised by its `Display` name (`LocalFileSystem(…)` is a
-    /// [`StoreKind::FileSystem`]). A runtime that wraps a local store in another (a
-    /// `PrefixStore`, say) names the kind itself with [`StoreBucket::with_kind`].
-    pub fn detect(store: &dyn ObjectStore) -> Self {
-        if store.to_string().starts_with("LocalFileSystem(") {
-            Self::FileSystem
-        } else {
-            Self::ObjectStore
+    /// The kind of store a bucket's backend type is served from.
+    pub fn of(backend: BackendType) -> Self {
+        match backend {
+            BackendType::Local => Self::FileSystem,
+            _ => Self::ObjectStore,
         }
     }
 }
@@ -118,21 +116,9 @@ pub struct StoreBucket {
 }
 
 impl StoreBucket {
-    /// Wraps `store`, of the [`StoreKind`] its `Display` name suggests.
-    pub fn new(store: Arc<dyn ObjectStore>) -> Self {
-        let kind = StoreKind::detect(store.as_ref());
+    /// Wraps `store`, which is of `kind`.
+    pub fn new(store: Arc<dyn ObjectStore>, kind: StoreKind) -> Self {
         Self { store, kind }
-    }
-
-    /// Names the store's [`StoreKind`] explicitly.
-    pub fn with_kind(mut self, kind: StoreKind) -> Self {
-        self.kind = kind;
-        self
-    }
-
-    /// The store's [`StoreKind`].
-    pub fn kind(&self) -> StoreKind {
-        self.kind
     }
 
     /// Where the data of `key` lives in this store.

@@ -21,7 +21,7 @@ use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use tempfile::TempDir;
 
-use super::{ObjectResponse, ReadMode, ReadOptions, StoreBucket};
+use super::{ObjectResponse, ReadMode, ReadOptions, StoreBucket, StoreKind};
 use crate::ProxyError;
 use crate::backend::BodyStream;
 
@@ -36,7 +36,7 @@ pub(super) struct Fixture {
 impl Fixture {
     fn memory() -> Self {
         Self {
-            bucket: StoreBucket::new(Arc::new(InMemory::new())),
+            bucket: StoreBucket::new(Arc::new(InMemory::new()), StoreKind::ObjectStore),
             dir: None,
         }
     }
@@ -45,7 +45,7 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalFileSystem::new_with_prefix(dir.path()).unwrap();
         Self {
-            bucket: StoreBucket::new(Arc::new(store)),
+            bucket: StoreBucket::new(Arc::new(store), StoreKind::FileSystem),
             dir: Some(dir),
         }
     }
@@ -221,14 +221,4 @@ fn futures_are_send() {
         max_keys: 1,
     };
     assert_send(bucket.list(&list));
-}
-
-#[test]
-fn store_kind_is_detected_from_the_store() {
-    use super::StoreKind;
-    let memory: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
-    assert_eq!(StoreBucket::new(memory).kind(), StoreKind::ObjectStore);
-    assert_eq!(Fixture::local().bucket.kind(), StoreKind::FileSystem);
-    let bucket = Fixture::memory().bucket.with_kind(StoreKind::FileSystem);
-    assert_eq!(bucket.kind(), StoreKind::FileSystem);
 }
