@@ -14,16 +14,6 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from services import REGION, WRITER_ACCESS_KEY, WRITER_SECRET_KEY, die_with_parent
 
-# Reported; `test_errors.py::test_refused_upload_leaves_connection_usable` shows it.
-GATEWAY_EXPECT_CONTINUE_DESYNC = (
-    "gateway bug: a PUT sent with `Expect: 100-continue` and refused (403) before its body "
-    "is read gets a response without `Connection: close`; the gateway then closes the "
-    "connection silently, or, when the client's next request arrives first, reads its first "
-    "Content-Length bytes as the refused request's body (next request seen as method `UT`, "
-    "405, or a bare hyper 400)"
-)
-
-
 def client_config(**extra) -> Config:
     return Config(
         signature_version=extra.pop("signature_version", "s3v4"),
@@ -35,16 +25,6 @@ def client_config(**extra) -> Config:
     )
 
 
-def close_after_expect_continue(request, **_):
-    """Workaround for GATEWAY_EXPECT_CONTINUE_DESYNC: a request that boto3 sends with
-    `Expect: 100-continue` gets its own connection, so that a refusal the gateway sends
-    before reading the body cannot desynchronize the next request. `test_errors.py::
-    test_refused_upload_leaves_connection_usable` shows the bug itself; drop this hook
-    when it is fixed."""
-    if request.headers.get("Expect"):
-        request.headers["Connection"] = "close"
-
-
 def make_client(endpoint: str, access_key: str | None, secret_key: str | None, **extra):
     session = boto3.session.Session(
         aws_access_key_id=access_key,
@@ -54,7 +34,6 @@ def make_client(endpoint: str, access_key: str | None, secret_key: str | None, *
     if access_key is None:
         extra["signature_version"] = UNSIGNED
     client = session.client("s3", endpoint_url=endpoint, config=client_config(**extra))
-    client.meta.events.register("before-send.s3", close_after_expect_continue)
     return client
 
 

@@ -2,6 +2,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -163,6 +165,52 @@ impl Body for IdleTimeout {
                 Poll::Pending => Poll::Pending,
             },
         }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// A client's request body that records whether it was read to its end.
+///
+/// A request answered without reading its body (refused before the upload began, as
+/// with `Expect: 100-continue`) leaves the body's bytes, if the client sends them, on the
+/// connection; the connection must then close rather than read them as the next request.
+pub(crate) struct TrackedBody {
+    inner: hyper::body::Incoming,
+    read_to_end: Arc<AtomicBool>,
+}
+
+impl TrackedBody {
+    /// Wraps `inner`; the flag turns true once the body has been read to its end.
+    pub(crate) fn new(inner: hyper::body::Incoming) -> (Self, Arc<AtomicBool>) {
+        let read_to_end = Arc::new(AtomicBool::new(inner.is_end_stream()));
+        let body = Self {
+            inner,
+            read_to_end: read_to_end.clone(),
+        };
+        (body, read_to_end)
+    }
+}
+
+impl Body for TrackedBody {
+    type Data = Bytes;
+    type Error = BodyError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) || self.inner.is_end_stream() {
+            self.read_to_end.store(true, Ordering::Release);
+        }
+        polled.map(|frame| frame.map(|f| f.map_err(BodyError::from)))
     }
 
     fn is_end_stream(&self) -> bool {

@@ -3,9 +3,10 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use http::header::{CONTENT_LENGTH, HOST};
+use http::header::{CONNECTION, CONTENT_LENGTH, HOST};
 use http::{HeaderValue, Request, Response};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
@@ -21,7 +22,7 @@ use multistore::route_handler::{ProxyResponseBody, Router};
 use tokio::net::TcpListener;
 
 use crate::backend::ServerBackend;
-use crate::body::{self, BodyError, Metered, ServerBody};
+use crate::body::{self, Metered, ServerBody, TrackedBody};
 
 /// How long in-flight requests may run on after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -117,11 +118,11 @@ async fn handle<G: Gateway>(
         raw_query: parts.uri.query().map(str::to_owned),
         headers,
     };
-    let body = incoming.map_err(BodyError::from).boxed_unsync();
+    let (body, read_to_end) = TrackedBody::new(incoming);
     let Handled {
         response,
         completion,
-    } = gateway.handle(info, body).await;
+    } = gateway.handle(info, body.boxed_unsync()).await;
     let (status, headers, body) = match response {
         GatewayResponse::Forward(forwarded) => {
             (forwarded.status, forwarded.headers, forwarded.body)
@@ -141,5 +142,10 @@ async fn handle<G: Gateway>(
     let mut response = Response::new(Metered::new(body, declared_length, completion));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
+    if !read_to_end.load(Ordering::Acquire) {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
     Ok(response)
 }
