@@ -14,7 +14,7 @@ use crate::api::xml_reader::XmlCursor;
 /// Parses a `ListPartsResult`.
 ///
 /// `Bucket`, `Key`, `UploadId`, `Initiator` and `Owner` are not read: they echo the request
-/// or name the backend. `IsTruncated` is required.
+/// or name the backend. A missing `IsTruncated` means the listing is complete.
 pub fn parse_list_parts(body: &[u8]) -> Result<PartsPage, ProxyError> {
     let mut xml = open_document(body, &["ListPartsResult"])?;
     let mut parts = Vec::new();
@@ -43,7 +43,8 @@ pub fn parse_list_parts(body: &[u8]) -> Result<PartsPage, ProxyError> {
     xml.finish()?;
     Ok(PartsPage {
         parts,
-        is_truncated: required(is_truncated, "ListPartsResult", "IsTruncated")?,
+        // s3s omits it on complete listings; a missing value can only mean "not truncated".
+        is_truncated: is_truncated.unwrap_or(false),
         next_part_number_marker: next_marker,
         storage_class: non_empty_token(storage_class),
     })
