@@ -4,7 +4,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
-use super::body::collect_capped;
+use super::body::{BodyFailure, collect_capped};
 use super::gateway::Settings;
 use super::headers::response_headers;
 use super::response::GatewayResponse;
@@ -232,7 +232,9 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
 
     /// Streams a request to an S3 backend and its response back. Success and `304` pass
     /// through with filtered headers; errors become the client's S3 errors, so that
-    /// backend names in error documents never reach clients.
+    /// backend names in error documents never reach clients. When a body the gateway
+    /// produced (a decoded `aws-chunked` upload) fails on the way, the request fails with
+    /// the body's error, not with the transport's or the backend's reaction to it.
     pub(crate) async fn s3_forward(
         &self,
         target: &S3Target,
@@ -241,7 +243,18 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         payload_hash: &str,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         let request = self.s3_request(target, call, payload_hash)?;
-        let mut response = self.runtime.forward(request, body).await?;
+        let failure = BodyFailure::default();
+        let body = match body {
+            ForwardBody::Stream { stream, length } => ForwardBody::Stream {
+                stream: failure.watch(stream),
+                length,
+            },
+            other => other,
+        };
+        let mut response = match self.runtime.forward(request, body).await {
+            Ok(response) => response,
+            Err(error) => return Err(failure.take().unwrap_or(error)),
+        };
         if response.status.is_success() || response.status == StatusCode::NOT_MODIFIED {
             response.headers = response_headers(response.headers);
             return Ok(GatewayResponse::Forward(response));
@@ -249,7 +262,9 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let body = collect_capped(B::body_into_stream(response.body), MAX_ERROR_BODY)
             .await
             .unwrap_or_default();
-        Err(s3_xml::backend_error(response.status, &body))
+        Err(failure
+            .take()
+            .unwrap_or_else(|| s3_xml::backend_error(response.status, &body)))
     }
 }
 

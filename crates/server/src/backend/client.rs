@@ -35,6 +35,10 @@ pub(crate) type HttpClient = Client<HttpsConnector<HttpConnector>, ServerBody>;
 
 /// Builds the client. TLS trusts the operating system's certificate store (and
 /// `SSL_CERT_FILE`); plain HTTP is allowed for backends on private networks.
+///
+/// The crypto provider is named rather than taken from the process default: a process
+/// that also links rustls with `aws-lc-rs` (the `azure` and `gcp` features do, through
+/// `object_store`) has no unambiguous default, and rustls would panic.
 pub(crate) fn http_client(timeouts: Timeouts) -> std::io::Result<HttpClient> {
     let mut http = HttpConnector::new();
     http.enforce_http(false);
@@ -43,7 +47,7 @@ pub(crate) fn http_client(timeouts: Timeouts) -> std::io::Result<HttpClient> {
     http.set_nodelay(true);
     http.set_keepalive(Some(Duration::from_secs(60)));
     let https = HttpsConnectorBuilder::new()
-        .with_native_roots()?
+        .with_provider_and_native_roots(rustls::crypto::ring::default_provider())?
         .https_or_http()
         .enable_http1()
         .enable_http2()
