@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use multistore::proxy::ProxyGateway;
 use multistore_static_config::{ConfigError, StaticProvider};
+use multistore_sts::{IssuerTransport, StsError, StsRouteHandler, TokenKey};
 use tokio::net::TcpListener;
 
 use crate::backend::{ServerBackend, Timeouts};
@@ -13,6 +14,7 @@ use crate::default_config::{
     CONFIG_FILE_NAMES, DEFAULT_BUCKET, DEV_ACCESS_KEY_ID, DEV_SECRET_ACCESS_KEY, default_provider,
 };
 use crate::health::HealthCheck;
+use crate::issuer_fetcher::IssuerFetcher;
 use crate::service::serve;
 
 /// Why the server could not start.
@@ -21,6 +23,12 @@ pub enum StartError {
     /// The configuration is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// `SESSION_TOKEN_KEY` (or `--session-token-key`) is malformed.
+    #[error(
+        "SESSION_TOKEN_KEY is malformed: {0}. Each key is 32 random bytes in base64 (make \
+         one with `openssl rand -base64 32`); separate several with commas, current first."
+    )]
+    SessionTokenKey(String),
     /// The listener or the HTTP client could not be set up.
     #[error("{context}: {source}")]
     Io {
@@ -75,6 +83,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     let source = ConfigSource::choose(&cli);
     let provider = Arc::new(source.load()?);
     describe(&source, &provider);
+    let token_key = session_token_key(&cli)?;
     if cli.check_config {
         return Ok(());
     }
@@ -83,7 +92,23 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         context: "cannot set up the HTTP client".into(),
         source,
     })?;
-    let mut gateway = ProxyGateway::new(backend, provider.clone(), provider, cli.domain.clone());
+    let sts = match token_key {
+        Some(token_key) => Some((sts_route(&cli, &provider, token_key.clone())?, token_key)),
+        None => {
+            if !provider.roles().is_empty() {
+                tracing::info!(
+                    "STS is off: set SESSION_TOKEN_KEY to let OIDC identities assume roles"
+                );
+            }
+            None
+        }
+    };
+    let mut gateway = ProxyGateway::new(
+        backend,
+        provider.clone(),
+        provider.clone(),
+        cli.domain.clone(),
+    );
     if let Some(region) = &cli.region {
         gateway = gateway.with_region(region.clone());
     }
@@ -99,8 +124,60 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     if let ConfigSource::BuiltIn { root } = &source {
         announce_built_in(&cli, root);
     }
-    serve(listener, Arc::new(gateway), shutdown_signal()).await;
+    match sts {
+        Some((route, token_key)) => {
+            let gateway = gateway
+                .with_credential_resolver(token_key)
+                .with_route_handler(route);
+            serve(listener, Arc::new(gateway), shutdown_signal()).await;
+        }
+        None => serve(listener, Arc::new(gateway), shutdown_signal()).await,
+    }
     Ok(())
+}
+
+/// The session token keys, if STS is on.
+fn session_token_key(cli: &Cli) -> Result<Option<TokenKey>, StartError> {
+    let Some(keys) = &cli.session_token_key else {
+        return Ok(None);
+    };
+    TokenKey::from_base64_list(keys.expose())
+        .map(Some)
+        .map_err(|error| match error {
+            StsError::InvalidTokenKey(reason) => StartError::SessionTokenKey(reason),
+            other => StartError::SessionTokenKey(other.to_string()),
+        })
+}
+
+/// The STS route over the configured roles.
+fn sts_route(
+    cli: &Cli,
+    provider: &Arc<StaticProvider>,
+    token_key: TokenKey,
+) -> Result<StsRouteHandler<Arc<StaticProvider>, IssuerFetcher>, StartError> {
+    let transport = if cli.insecure_allow_http_oidc_issuers {
+        tracing::warn!(
+            "OIDC issuers may be reached over plain HTTP (--insecure-allow-http-oidc-issuers): \
+             anyone on the network path can forge tokens"
+        );
+        IssuerTransport::AllowPlainHttp
+    } else {
+        IssuerTransport::HttpsOnly
+    };
+    let fetcher = IssuerFetcher::new(transport).map_err(|source| StartError::Io {
+        context: "cannot set up the HTTPS client for OIDC issuers".into(),
+        source,
+    })?;
+    let key_ids = token_key.key_ids();
+    let route = StsRouteHandler::new(provider.clone(), token_key, fetcher)
+        .with_path(cli.sts_path.clone())
+        .with_issuer_transport(transport);
+    tracing::info!(
+        "STS AssumeRoleWithWebIdentity at {} (and form POSTs to /); session token key ids {:?}",
+        route.path(),
+        key_ids
+    );
+    Ok(route)
 }
 
 /// Logs what the configuration holds (never a secret).

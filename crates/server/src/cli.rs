@@ -4,6 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use clap::builder::{NonEmptyStringValueParser, TypedValueParser};
+use multistore::SecretString;
+use multistore_sts::DEFAULT_STS_PATH;
 
 /// multistore: one S3 endpoint in front of data that lives anywhere.
 ///
@@ -38,4 +41,27 @@ pub struct Cli {
     /// Load and validate the configuration, print a summary, and exit.
     #[arg(long)]
     pub check_config: bool,
+
+    /// Keys that seal STS session tokens: 32 random bytes in base64 (`openssl rand -base64
+    /// 32`), comma-separated for rotation with the current key first. Setting it enables
+    /// STS AssumeRoleWithWebIdentity for the configured roles. Prefer the environment
+    /// variable to the flag, which other users can see in the process list.
+    #[arg(
+        long,
+        env = "SESSION_TOKEN_KEY",
+        hide_env_values = true,
+        value_name = "BASE64[,BASE64...]",
+        value_parser = NonEmptyStringValueParser::new().map(SecretString::from)
+    )]
+    pub session_token_key: Option<SecretString>,
+
+    /// Path of the STS endpoint (it also answers form POSTs to `/`, as the AWS SDKs send
+    /// them).
+    #[arg(long, env = "MULTISTORE_STS_PATH", default_value = DEFAULT_STS_PATH)]
+    pub sts_path: String,
+
+    /// INSECURE, for test issuers on loopback only: fetch OIDC discovery documents and
+    /// keys over plain http://, where anyone on the network path could forge tokens.
+    #[arg(long, env = "MULTISTORE_INSECURE_ALLOW_HTTP_OIDC_ISSUERS")]
+    pub insecure_allow_http_oidc_issuers: bool,
 }

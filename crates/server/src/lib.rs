@@ -7,6 +7,9 @@
 //!   timeouts, streaming bodies both ways, and per-bucket object stores.
 //! * [`serve`] accepts connections and shuts down gracefully.
 //! * [`app::run`] is the `multistore-server` binary: configuration, start-up, signals.
+//! * [`IssuerFetcher`] lets `multistore-sts` fetch OIDC discovery documents and keys, so
+//!   that the server can serve STS `AssumeRoleWithWebIdentity` when `SESSION_TOKEN_KEY` is
+//!   set.
 
 pub mod app;
 pub mod backend;
@@ -14,7 +17,9 @@ pub mod body;
 pub mod cli;
 pub mod default_config;
 pub mod health;
+pub mod issuer_fetcher;
 pub mod service;
 
 pub use backend::{ServerBackend, Timeouts};
+pub use issuer_fetcher::IssuerFetcher;
 pub use service::{Gateway, serve};

@@ -10,7 +10,10 @@ use s3s::service::S3ServiceBuilder;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-/// A running `s3s-fs` server; stopped when dropped.
+use crate::conforming_fs::ConformingFs;
+
+/// A running `s3s-fs` server, with the S3 behaviours it lacks added (conditional reads,
+/// URL-encoded listings, complete ListParts answers); stopped when dropped.
 #[derive(Debug)]
 pub struct S3Server {
     address: SocketAddr,
@@ -26,9 +29,7 @@ impl S3Server {
         access_key: &str,
         secret_key: &str,
     ) -> std::io::Result<Self> {
-        let fs =
-            s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
-        let mut builder = S3ServiceBuilder::new(fs);
+        let mut builder = S3ServiceBuilder::new(ConformingFs::new(root)?);
         builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
         let service = builder.build();
 
