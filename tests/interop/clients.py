@@ -25,16 +25,47 @@ def client_config(**extra) -> Config:
     )
 
 
-def make_client(endpoint: str, access_key: str | None, secret_key: str | None, **extra):
+def make_client(
+    endpoint: str,
+    access_key: str | None,
+    secret_key: str | None,
+    session_token: str | None = None,
+    **extra,
+):
     session = boto3.session.Session(
         aws_access_key_id=access_key,
         aws_secret_access_key=secret_key,
+        aws_session_token=session_token,
         region_name=REGION,
     )
     if access_key is None:
         extra["signature_version"] = UNSIGNED
     client = session.client("s3", endpoint_url=endpoint, config=client_config(**extra))
     return client
+
+
+def make_session_client(endpoint: str, credentials: dict, **extra):
+    """An S3 client with the `Credentials` of an STS answer."""
+    return make_client(
+        endpoint,
+        credentials["AccessKeyId"],
+        credentials["SecretAccessKey"],
+        credentials["SessionToken"],
+        **extra,
+    )
+
+
+def make_sts_client(endpoint: str, **extra):
+    """boto3's STS client pointed at the gateway. No keys: `AssumeRoleWithWebIdentity` is
+    an unsigned call, and botocore sends it unsigned whatever the session holds."""
+    session = boto3.session.Session(region_name=REGION)
+    config = Config(
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        connect_timeout=10,
+        read_timeout=60,
+        **extra,
+    )
+    return session.client("sts", endpoint_url=endpoint, config=config)
 
 
 class AwsCli:
@@ -66,10 +97,18 @@ class AwsCli:
         if aws.is_file():
             self.command = [str(aws)]
 
-    def run(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        timeout: float = 120,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess:
+        """`aws --endpoint-url <gateway> ARGS`; `env` replaces variables of the writer's
+        environment (other keys, say)."""
         result = subprocess.run(
             [*self.command, "--endpoint-url", self.endpoint, *args],
-            env=self.env,
+            env={**self.env, **(env or {})},
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,

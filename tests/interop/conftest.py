@@ -5,24 +5,30 @@ here wrote (boto3, aws-cli) pointed at the gateway.
 Every test that takes the `bucket` fixture runs twice: against the virtual bucket `s3`
 (the s3s-fs server, behind a `backend_prefix`) and against `local` (a directory).
 
-The binaries come from `MULTISTORE_SERVER_BIN` and `MULTISTORE_TEST_S3_BIN`, else from
-`target/debug/` of this checkout (`scripts/interop` builds them).
+The gateway serves STS too (`SESSION_TOKEN_KEY` set): its roles trust test OIDC issuers
+(`multistore-test-oidc`, HTTPS with a CA of the run that the gateway trusts through
+`SSL_CERT_FILE`), started with it.
+
+The binaries come from `MULTISTORE_SERVER_BIN`, `MULTISTORE_TEST_S3_BIN` and
+`MULTISTORE_TEST_OIDC_BIN`, else from `target/debug/` of this checkout (`scripts/interop`
+builds them).
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import os
 import shutil
 import signal
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
-from clients import AwsCli, make_client
+from clients import AwsCli, make_client, make_sts_client
+from oidc_issuer import OidcIssuer
 from rig_limits import Rig, probe_rig_limits
 from services import (
     BACKEND_ACCESS_KEY,
@@ -32,6 +38,7 @@ from services import (
     READER_SECRET_KEY,
     S3_BACKEND_PREFIX,
     START_TIMEOUT_SECS,
+    TEST_OIDC_BIN,
     TEST_S3_BIN,
     SERVER_BIN,
     WRITER_ACCESS_KEY,
@@ -39,10 +46,12 @@ from services import (
     Gateway,
     S3Backend,
     Service,
+    StsIssuers,
     free_port,
     gateway_config,
     require_binary,
     wait_healthy,
+    wait_listening,
 )
 
 
@@ -90,33 +99,59 @@ def s3_backend(workdir):
         workdir / "s3s.log",
     )
     try:
-        endpoint = None
-        deadline = time.monotonic() + START_TIMEOUT_SECS
-        while endpoint is None:
-            for line in service.output().splitlines():
-                if line.startswith("listening on "):
-                    endpoint = line.removeprefix("listening on ").strip()
-            if endpoint is None:
-                if not service.alive():
-                    service.fail("exited before it was ready")
-                if time.monotonic() > deadline:
-                    service.fail("did not print `listening on` in time")
-                time.sleep(0.05)
+        endpoint = wait_listening(service, START_TIMEOUT_SECS)
         yield S3Backend(endpoint=endpoint, root=root)
     finally:
         service.stop()
 
 
+def _issuer(workdir, name: str, **options):
+    issuer = OidcIssuer(TEST_OIDC_BIN, workdir, name, **options)
+    try:
+        yield issuer
+    finally:
+        issuer.stop()
+
+
 @pytest.fixture(scope="session")
-def gateway(workdir, s3_backend):
+def oidc_issuer(workdir):
+    """The issuer the roles `interop-ci`, `interop-folder` and `interop-outsider` trust."""
+    yield from _issuer(workdir, "oidc-main")
+
+
+@pytest.fixture(scope="session")
+def rotating_issuer(workdir):
+    """The issuer of role `interop-rotating` only, so that rotating its keys (and the
+    gateway's rate-limited refetch) touches no other test."""
+    yield from _issuer(workdir, "oidc-rotating")
+
+
+@pytest.fixture(scope="session")
+def plain_http_issuer(workdir):
+    """An issuer over plain HTTP (role `interop-plain-http`): the gateway, started without
+    `--insecure-allow-http-oidc-issuers`, must not fetch its keys."""
+    yield from _issuer(workdir, "oidc-plain-http", plain_http=True)
+
+
+@pytest.fixture(scope="session")
+def gateway(workdir, s3_backend, oidc_issuer, rotating_issuer, plain_http_issuer):
     local_root = workdir / "local-root"
     public_root = workdir / "public-root"
     local_root.mkdir()
     public_root.mkdir()
     config = workdir / "multistore.toml"
-    config.write_text(gateway_config(s3_backend, local_root, public_root))
+    issuers = StsIssuers(
+        main=oidc_issuer.url, rotating=rotating_issuer.url, plain_http=plain_http_issuer.url
+    )
+    config.write_text(gateway_config(s3_backend, local_root, public_root, issuers))
     env = dict(os.environ)
     env.setdefault("RUST_LOG", "info")
+    # STS on, with a key of this run; both HTTPS issuers share no CA, so the gateway trusts
+    # a bundle of the two.
+    env["SESSION_TOKEN_KEY"] = base64.b64encode(os.urandom(32)).decode()
+    ca_bundle = workdir / "oidc-ca-bundle.pem"
+    ca_bundle.write_bytes(oidc_issuer.ca_pem.read_bytes() + rotating_issuer.ca_pem.read_bytes())
+    env["SSL_CERT_FILE"] = str(ca_bundle)
     binary = require_binary(SERVER_BIN)
     service = None
     try:
@@ -139,7 +174,7 @@ def gateway(workdir, s3_backend):
             service = None
         else:
             raise RuntimeError("could not find a free port for the gateway")
-        yield Gateway(endpoint=endpoint, config=config, service=service)
+        yield Gateway(endpoint=endpoint, config=config, service=service, issuers=issuers)
     finally:
         if service is not None:
             service.stop()
@@ -205,6 +240,12 @@ def anonymous(gateway):
 @pytest.fixture(scope="session")
 def wrong_secret(gateway):
     return make_client(gateway.endpoint, WRITER_ACCESS_KEY, "not-the-secret")
+
+
+@pytest.fixture(scope="session")
+def sts(gateway):
+    """boto3's STS client, pointed at the gateway."""
+    return make_sts_client(gateway.endpoint)
 
 
 @pytest.fixture

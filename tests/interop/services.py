@@ -1,6 +1,7 @@
-"""The processes the interop suite runs: the test S3 server (s3s-fs, `multistore-test-s3`)
-and the gateway (`multistore-server`), each on a loopback port, with its output in a log
-file, and killed with the test process whatever happens to it."""
+"""The processes the interop suite runs: the test S3 server (s3s-fs, `multistore-test-s3`),
+test OIDC issuers (`multistore-test-oidc`) and the gateway (`multistore-server`), each on a
+loopback port, with its output in a log file, and killed with the test process whatever
+happens to it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 BIN_DIR = REPO / "target" / "debug"
 SERVER_BIN = Path(os.environ.get("MULTISTORE_SERVER_BIN", BIN_DIR / "multistore-server"))
 TEST_S3_BIN = Path(os.environ.get("MULTISTORE_TEST_S3_BIN", BIN_DIR / "multistore-test-s3"))
+TEST_OIDC_BIN = Path(os.environ.get("MULTISTORE_TEST_OIDC_BIN", BIN_DIR / "multistore-test-oidc"))
 
 REGION = "us-east-1"
 # The key pair the gateway signs with towards s3s-fs, which accepts only this one.
@@ -55,6 +57,23 @@ READ_ACTIONS = [
     "list_multipart_upload_parts",
     "get_object_tagging",
 ]
+
+# The roles of the gateway's STS (`[[roles]]`), all trusting test issuers started by the suite.
+# `interop-ci`: the main issuer, audience `multistore-interop`, subjects `repo:example/*`,
+#   sessions up to ROLE_CI_MAX_SECS, every action on every bucket.
+ROLE_CI = "interop-ci"
+ROLE_CI_MAX_SECS = 7200
+# `interop-folder`: the main issuer, any subject; only keys under `{folder}/`, the token's
+#   `folder` claim.
+ROLE_FOLDER = "interop-folder"
+# `interop-outsider`: like `interop-ci` but absent from `allowed_roles` of `s3` and `local`.
+ROLE_OUTSIDER = "interop-outsider"
+# `interop-rotating`: an issuer of its own, whose keys the tests rotate.
+ROLE_ROTATING = "interop-rotating"
+# `interop-plain-http`: an issuer served over plain HTTP (the gateway must refuse its keys).
+ROLE_PLAIN_HTTP = "interop-plain-http"
+STS_AUDIENCE = "multistore-interop"
+STS_SUBJECT_CONDITION = "repo:example/*"
 
 START_TIMEOUT_SECS = 30
 STOP_TIMEOUT_SECS = 10
@@ -138,6 +157,20 @@ def require_binary(path: Path) -> str:
     return str(path)
 
 
+def wait_listening(service: Service, timeout: float) -> str:
+    """The address a service prints as `listening on <address>` once it is ready."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for line in service.output().splitlines():
+            if line.startswith("listening on "):
+                return line.removeprefix("listening on ").strip()
+        if not service.alive():
+            service.fail("exited before it was ready")
+        if time.monotonic() > deadline:
+            service.fail("did not print `listening on` in time")
+        time.sleep(0.05)
+
+
 def toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -155,14 +188,31 @@ class S3Backend:
         return self.root / BACKEND_BUCKET
 
 
+@dataclasses.dataclass(frozen=True)
+class StsIssuers:
+    """The issuer URLs the gateway's roles trust."""
+
+    main: str
+    rotating: str
+    plain_http: str
+
+
 @dataclasses.dataclass
 class Gateway:
     endpoint: str
     config: Path
     service: Service
+    issuers: StsIssuers | None = None
 
 
-def gateway_config(s3_backend: S3Backend, local_root: Path, public_root: Path) -> str:
+def gateway_config(
+    s3_backend: S3Backend, local_root: Path, public_root: Path, sts: StsIssuers | None = None
+) -> str:
+    # With STS, the private buckets admit temporary credentials of these roles only.
+    allowed_roles = ""
+    if sts is not None:
+        roles = ", ".join(toml_string(r) for r in (ROLE_CI, ROLE_FOLDER, ROLE_ROTATING))
+        allowed_roles = f"allowed_roles = [{roles}]\n"
     s3_options = textwrap.dedent(f"""\
         endpoint = {toml_string(s3_backend.endpoint)}
         bucket_name = {toml_string(BACKEND_BUCKET)}
@@ -179,7 +229,9 @@ def gateway_config(s3_backend: S3Backend, local_root: Path, public_root: Path) -
         name = "s3"
         backend_type = "s3"
         backend_prefix = {toml_string(S3_BACKEND_PREFIX)}
-
+        """)
+        + allowed_roles
+        + textwrap.dedent("""
         [buckets.backend_options]
         """)
         + s3_options
@@ -189,7 +241,9 @@ def gateway_config(s3_backend: S3Backend, local_root: Path, public_root: Path) -
         name = "local"
         backend_type = "local"
         backend_options = {{ root = {toml_string(str(local_root))} }}
-
+        """)
+        + allowed_roles
+        + textwrap.dedent(f"""
         [[buckets]]
         name = "s3-public"
         backend_type = "s3"
@@ -227,6 +281,38 @@ def gateway_config(s3_backend: S3Backend, local_root: Path, public_root: Path) -
         bucket = "*"
         actions = [{read_actions}]
         """)
+        + ("" if sts is None else roles_config(sts))
+    )
+
+
+def roles_config(sts: StsIssuers) -> str:
+    """The `[[roles]]` of the gateway's STS (see the ROLE_* constants)."""
+    actions = ", ".join(toml_string(a) for a in ALL_ACTIONS)
+
+    def role(role_id: str, issuer: str, conditions: str = "", prefixes: str = "") -> str:
+        return textwrap.dedent(f"""
+            [[roles]]
+            role_id = {toml_string(role_id)}
+            name = {toml_string(role_id)}
+            trusted_oidc_issuers = [{toml_string(issuer)}]
+            required_audiences = [{toml_string(STS_AUDIENCE)}]
+            max_session_duration_secs = {ROLE_CI_MAX_SECS}
+            """) + conditions + textwrap.dedent(f"""
+            [[roles.allowed_scopes]]
+            bucket = "*"
+            actions = [{actions}]
+            """) + prefixes
+
+    return (
+        role(
+            ROLE_CI,
+            sts.main,
+            conditions=f"subject_conditions = [{toml_string(STS_SUBJECT_CONDITION)}]\n",
+        )
+        + role(ROLE_FOLDER, sts.main, prefixes='prefixes = ["{folder}/"]\n')
+        + role(ROLE_OUTSIDER, sts.main)
+        + role(ROLE_ROTATING, sts.rotating)
+        + role(ROLE_PLAIN_HTTP, sts.plain_http)
     )
 
 

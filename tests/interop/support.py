@@ -1,8 +1,9 @@
-"""What the interop tests share: S3 error checks, listings, and proof that a refused
-request changed nothing."""
+"""What the interop tests share: S3 error checks, listings, proof that a refused request
+changed nothing, and STS calls."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import os
@@ -132,3 +133,29 @@ def raw_responses(client, event: str = "after-call.s3"):
         yield bodies
     finally:
         client.meta.events.unregister(event, keep)
+
+
+# ── STS ─────────────────────────────────────────────────────────────────────────────────
+
+ACCOUNT = "000000000000"
+
+
+def role_arn(role_id: str) -> str:
+    """The ARN AWS clients insist on (they check its shape); the gateway reads the role id
+    after `role/`."""
+    return f"arn:aws:iam::{ACCOUNT}:role/{role_id}"
+
+
+def assume_role(sts, token: str, role_id: str, session: str = "interop", **extra) -> dict:
+    """boto3's `assume_role_with_web_identity` against the gateway."""
+    return sts.assume_role_with_web_identity(
+        RoleArn=role_arn(role_id), RoleSessionName=session, WebIdentityToken=token, **extra
+    )
+
+
+def flip_base64url(text: str, byte_index: int) -> str:
+    """`text` (base64url, no padding) with one bit of its `byte_index`-th byte flipped;
+    negative indices count from the end."""
+    raw = bytearray(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    raw[byte_index] ^= 0x01
+    return base64.urlsafe_b64encode(bytes(raw)).decode().rstrip("=")
