@@ -39,6 +39,8 @@ pub(crate) struct RequestRecord {
     pub(crate) bucket: Option<String>,
     pub(crate) key: Option<String>,
     pub(crate) principal: String,
+    /// When authentication and authorization were done, for `Server-Timing`.
+    pub(crate) authorized_at: Option<DateTime<Utc>>,
 }
 
 /// Reports a request when its response is complete: one access-log line through

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use http::HeaderValue;
 
@@ -204,6 +203,7 @@ where
             bucket: None,
             key: None,
             principal: "anonymous".to_owned(),
+            authorized_at: None,
         };
         let mut response = match self.process(&info, body, &mut record, started).await {
             Ok(response) => response,
@@ -219,6 +219,9 @@ where
             }
         };
         stamp_request_id(response.headers_mut(), &record.request_id);
+        if self.settings.server_timing {
+            add_server_timing(response.headers_mut(), started, record.authorized_at);
+        }
         let status = response.status();
         let observer = self.middleware.clone();
         Handled {
@@ -237,7 +240,10 @@ where
         if self.router.matches(info) {
             record.operation = "Route";
             let body = collect_capped(B::body_into_stream(body), MAX_ROUTE_BODY_SIZE).await?;
-            return Ok(self.route(info, body).await);
+            let response = self.router.route(info, body).await;
+            return response
+                .map(GatewayResponse::Response)
+                .ok_or(ProxyError::MethodNotAllowed);
         }
         let operation = parse_request(info, self.settings.virtual_host_domain.as_deref())?;
         record.operation = operation.name();
@@ -263,6 +269,7 @@ where
             Some(name) => Some(self.buckets.get_bucket(name, identity, &operation).await?),
             None => None,
         };
+        record.authorized_at = Some(Utc::now());
         let ctx = DispatchContext {
             request_id: record.request_id.clone(),
             identity: authenticated.identity,
@@ -285,16 +292,23 @@ where
         };
         self.middleware.run(ctx, terminal).await
     }
+}
 
-    async fn route(&self, info: &RequestInfo, body: Bytes) -> GatewayResponse<B::Body> {
-        match self.router.route(info, body).await {
-            Some(response) => GatewayResponse::Response(response),
-            None => GatewayResponse::Response(error_response(
-                &ProxyError::MethodNotAllowed,
-                &info.raw_path,
-                "",
-            )),
-        }
+/// `Server-Timing: auth;dur=…, total;dur=…`: the time spent authenticating and
+/// authorizing, and the time until the response's headers were ready (backend included).
+fn add_server_timing(
+    headers: &mut http::HeaderMap,
+    started: DateTime<Utc>,
+    authorized_at: Option<DateTime<Utc>>,
+) {
+    let millis = |to: DateTime<Utc>| (to - started).num_microseconds().unwrap_or(0) as f64 / 1000.0;
+    let mut timing = String::new();
+    if let Some(authorized_at) = authorized_at {
+        timing.push_str(&format!("auth;dur={:.3}, ", millis(authorized_at)));
+    }
+    timing.push_str(&format!("total;dur={:.3}", millis(Utc::now())));
+    if let Ok(value) = HeaderValue::from_str(&timing) {
+        headers.insert("server-timing", value);
     }
 }
 
@@ -305,5 +319,25 @@ fn copy_source_bucket(operation: &S3Operation) -> Option<&str> {
             Some(&source.bucket)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeDelta;
+
+    use super::*;
+
+    #[test]
+    fn server_timing_reports_auth_and_total() {
+        let mut headers = http::HeaderMap::new();
+        let started = Utc::now() - TimeDelta::milliseconds(5);
+        add_server_timing(
+            &mut headers,
+            started,
+            Some(started + TimeDelta::microseconds(1500)),
+        );
+        let timing = headers["server-timing"].to_str().unwrap();
+        assert!(timing.starts_with("auth;dur=1.500, total;dur="), "{timing}");
     }
 }
