@@ -135,15 +135,20 @@ pub(crate) fn with_idle_timeout(body: hyper::body::Incoming, idle: Duration) -> 
     IdleTimeout {
         inner: body,
         idle,
-        timer: Box::pin(tokio::time::sleep(idle)),
+        last_progress: tokio::time::Instant::now(),
+        timer: None,
     }
     .boxed_unsync()
 }
 
+/// The timer exists only once the body has had to wait, and is re-armed only when it
+/// fires: most small bodies never wait, and a streaming body does not touch the timer
+/// wheel for every chunk.
 struct IdleTimeout {
     inner: hyper::body::Incoming,
     idle: Duration,
-    timer: Pin<Box<tokio::time::Sleep>>,
+    last_progress: tokio::time::Instant,
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl Body for IdleTimeout {
@@ -154,16 +159,26 @@ impl Body for IdleTimeout {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
-        match Pin::new(&mut self.inner).poll_frame(cx) {
-            Poll::Ready(frame) => {
-                let deadline = tokio::time::Instant::now() + self.idle;
-                self.timer.as_mut().reset(deadline);
-                Poll::Ready(frame.map(|f| f.map_err(BodyError::from)))
+        if let Poll::Ready(frame) = Pin::new(&mut self.inner).poll_frame(cx) {
+            self.last_progress = tokio::time::Instant::now();
+            return Poll::Ready(frame.map(|f| f.map_err(BodyError::from)));
+        }
+        loop {
+            let deadline = self.last_progress + self.idle;
+            let timer = self
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+            if timer.deadline() != deadline && timer.is_elapsed() {
+                // Data arrived since the timer was set: wait from the last arrival.
+                timer.as_mut().reset(deadline);
             }
-            Poll::Pending => match self.timer.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err("backend body stalled".into()))),
-                Poll::Pending => Poll::Pending,
-            },
+            match timer.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(()) if tokio::time::Instant::now() >= deadline => {
+                    return Poll::Ready(Some(Err("backend body stalled".into())));
+                }
+                Poll::Ready(()) => {}
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 //! The `multistore-server` binary.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use multistore_server::app;
 use multistore_server::cli::Cli;
@@ -11,6 +13,8 @@ async fn main() -> std::process::ExitCode {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        // Colour codes only for a terminal, never in log files or collectors.
+        .with_ansi(std::io::stdout().is_terminal())
         .init();
     match app::run(Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

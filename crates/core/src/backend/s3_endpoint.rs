@@ -4,7 +4,7 @@ use url::Url;
 
 use crate::ProxyError;
 use crate::auth::sigv4::encode_path;
-use crate::config::{BackendType, BucketConfig};
+use crate::config::{BackendType, BucketConfig, DEFAULT_REGION};
 
 /// How the backend bucket is named in URLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +25,6 @@ pub struct S3Endpoint {
     addressing: Addressing,
 }
 
-/// The region used when a bucket names none, as the AWS SDKs do.
-const DEFAULT_REGION: &str = "us-east-1";
 
 impl S3Endpoint {
     /// Reads the endpoint of an `s3` bucket: options `endpoint` (default: AWS in

@@ -6,9 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::BackendRequest;
-use super::s3_endpoint::S3Endpoint;
 use crate::auth::sigv4::{OutboundRequest, SigningCredentials, SigningKeyCache};
-use crate::config::BucketConfig;
+use crate::config::{BucketConfig, DEFAULT_REGION};
 use crate::{MaybeSend, MaybeSync, ProxyError, SecretString};
 
 /// Authenticates a prepared backend request.
@@ -102,7 +101,7 @@ pub fn build_signer(bucket: &BucketConfig) -> Result<Arc<dyn Signer>, ProxyError
         secret_access_key: SecretString::new(secret),
         session_token: options.get("session_token").map(SecretString::new),
     };
-    let region = S3Endpoint::from_bucket(bucket)?.region().to_owned();
+    let region = options.get("region").unwrap_or(DEFAULT_REGION);
     Ok(Arc::new(S3RequestSigner::new(credentials, region)))
 }
 

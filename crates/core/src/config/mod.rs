@@ -12,3 +12,6 @@ pub use access::{AccessScope, Action};
 pub use bucket::{BackendOptions, BackendType, BucketConfig};
 pub use principal::{RoleConfig, StoredCredential, TemporaryCredentials};
 pub use validate::{BackendOptionsError, validate_backend};
+
+/// The region assumed where none is configured, as the AWS SDKs assume.
+pub const DEFAULT_REGION: &str = "us-east-1";

@@ -7,12 +7,11 @@ use super::response::GatewayResponse;
 use crate::ProxyError;
 use crate::api::response::{render_list_buckets, render_location_constraint};
 use crate::backend::ProxyBackend;
+use crate::config::DEFAULT_REGION;
 use crate::middleware::DispatchContext;
 use crate::registry::{BucketRegistry, DEFAULT_BUCKET_OWNER};
 use crate::route_handler::ProxyResponse;
 
-/// The region reported when the gateway is configured with none, as the AWS SDKs assume.
-const DEFAULT_REGION: &str = "us-east-1";
 
 impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     pub(crate) async fn list_buckets(
