@@ -36,7 +36,30 @@ pub fn encode_path(path: &str) -> String {
 
 /// Lower-case hex of SHA-256 over `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    hex32(&Sha256::digest(data).into())
+}
+
+/// Lower-case hex of a 32-byte digest, without going through an iterator per character.
+pub(crate) fn hex32(digest: &[u8; 32]) -> String {
+    let mut out = [0u8; 64];
+    hex::encode_to_slice(digest, &mut out).expect("64 hex digits for 32 bytes");
+    std::str::from_utf8(&out)
+        .expect("hex digits are ASCII")
+        .to_owned()
+}
+
+/// ISO 8601 basic form (`20240101T000000Z`), the time format of SigV4.
+pub(crate) fn amz_date(time: &chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        time.year(),
+        time.month(),
+        time.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    )
 }
 
 /// The canonical query string of a raw query, leaving out `X-Amz-Signature` (which a
@@ -109,16 +132,12 @@ pub fn canonical_headers(
 
 /// Appends `value` trimmed, with each inner run of spaces collapsed to one.
 fn push_trimmed(out: &mut String, value: &str) {
-    let mut previous_space = false;
-    for c in value.trim().chars() {
-        if c == ' ' {
-            if !previous_space {
-                out.push(' ');
-            }
-            previous_space = true;
-        } else {
-            out.push(c);
-            previous_space = false;
+    let mut words = value.trim().split(' ').filter(|word| !word.is_empty());
+    if let Some(first) = words.next() {
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
 
+use super::canonical::amz_date;
 use super::claims::{
     AuthLocation, CredentialScope, PayloadMode, SignatureClaims, is_signature, parse_amz_date,
     parse_http_date,
@@ -110,7 +111,7 @@ pub(super) fn parse(info: &RequestInfo, value: &str) -> Result<SignatureClaims, 
                         "AWS authentication requires a valid Date or x-amz-date header".into(),
                     )
                 })?;
-            (time.format("%Y%m%dT%H%M%SZ").to_string(), time)
+            (amz_date(&time), time)
         }
     };
     let payload = match header_text("x-amz-content-sha256") {

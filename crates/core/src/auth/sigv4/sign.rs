@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue, Method};
 
-use super::canonical::{CanonicalRequest, string_to_sign};
+use super::canonical::{CanonicalRequest, amz_date, string_to_sign};
 use super::signing_key::SigningKeyCache;
 use crate::{ProxyError, SecretString};
 
@@ -59,7 +59,7 @@ impl OutboundRequest<'_> {
         now: DateTime<Utc>,
         cache: &SigningKeyCache,
     ) -> Result<(), ProxyError> {
-        let amz_date = now.format("%Y%m%dT%H%M%SZ").to_string();
+        let amz_date = amz_date(&now);
         let date = &amz_date[..8];
         let header = |value: &str| {
             HeaderValue::from_str(value)

@@ -5,6 +5,8 @@ use std::sync::Mutex;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
+
+use super::canonical::hex32;
 use subtle::ConstantTimeEq;
 
 use crate::SecretString;
@@ -33,7 +35,7 @@ impl SigningKey {
 
     /// The lower-case hex signature of `string_to_sign`.
     pub fn sign(&self, string_to_sign: &str) -> String {
-        hex::encode(hmac(&self.0, string_to_sign.as_bytes()))
+        hex32(&hmac(&self.0, string_to_sign.as_bytes()))
     }
 
     /// Whether `signature` (hex, as sent) is the signature of `string_to_sign`, compared in
