@@ -25,7 +25,6 @@ pub struct S3Endpoint {
     addressing: Addressing,
 }
 
-
 impl S3Endpoint {
     /// Reads the endpoint of an `s3` bucket: options `endpoint` (default: AWS in
     /// `region`), `bucket_name`, `region` (default `us-east-1`) and

@@ -12,7 +12,6 @@ use crate::middleware::DispatchContext;
 use crate::registry::{BucketRegistry, DEFAULT_BUCKET_OWNER};
 use crate::route_handler::ProxyResponse;
 
-
 impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     pub(crate) async fn list_buckets(
         &self,
