@@ -72,18 +72,10 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                     "content-md5",
                     HeaderValue::from_str(&md5).map_err(|_| ProxyError::Internal("md5".into()))?,
                 );
-                let response = self
-                    .s3_call(
-                        s3,
-                        S3Call {
-                            method: Method::POST,
-                            key: None,
-                            query: "delete=",
-                            headers,
-                        },
-                        body.into(),
-                    )
-                    .await?;
+                let call = S3Call::new(Method::POST, None)
+                    .query("delete", "")
+                    .headers(headers);
+                let response = self.s3_call(s3, call, body.into()).await?;
                 let (backend_deleted, backend_errors) =
                     s3_xml::parse_delete_result(&response.body)?;
                 for mut entry in backend_deleted {

@@ -1,11 +1,13 @@
 //! CopyObject and UploadPartCopy. Both ends must be on the same S3 endpoint (the backend
 //! copies server-side) or both on object stores (the gateway streams the bytes).
 
-use chrono::Utc;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 
 use super::dispatch::{Dispatcher, S3Call};
 use super::headers::write_headers;
+use super::multipart::part_call;
 use super::objects::refuse_versions;
 use super::response::GatewayResponse;
 use super::target::{Backend, BucketTarget, S3Target};
@@ -47,121 +49,89 @@ fn cross_backend() -> ProxyError {
     )
 }
 
+/// The two ends of a copy: the source object and the destination key.
+pub(crate) struct CopyEnds<'a> {
+    /// The source as the client named it.
+    pub(crate) source: &'a CopySource,
+    /// The source's bucket.
+    pub(crate) from: &'a BucketTarget,
+    /// The destination's bucket.
+    pub(crate) to: &'a BucketTarget,
+    /// The destination key, in the client's key space.
+    pub(crate) key: &'a str,
+}
+
+/// What an S3 backend answered to a copy.
+struct S3Copied {
+    etag: String,
+    last_modified: DateTime<Utc>,
+    headers: HeaderMap,
+}
+
 impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     pub(crate) async fn copy_object(
         &self,
         ctx: &DispatchContext,
-        source_target: &BucketTarget,
-        source: &CopySource,
-        target: &BucketTarget,
-        key: &str,
+        ends: CopyEnds<'_>,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
-        let source_key = source_target.backend_key(&source.key)?;
-        let dest_key = target.backend_key(key)?;
-        match (&source_target.backend, &target.backend) {
+        let source_key = ends.from.backend_key(&ends.source.key)?;
+        let dest_key = ends.to.backend_key(ends.key)?;
+        let answer = match (&ends.from.backend, &ends.to.backend) {
             (Backend::S3(from), Backend::S3(to))
                 if from.endpoint.same_bucket_endpoint(&to.endpoint) =>
             {
-                let mut headers = write_headers(&ctx.headers);
-                headers.insert(
-                    "x-amz-copy-source",
-                    copy_source_header(from, &source_key, source)?,
-                );
-                let response = self
-                    .s3_call(
-                        to,
-                        S3Call {
-                            method: Method::PUT,
-                            key: Some(&dest_key),
-                            query: "",
-                            headers,
-                        },
-                        Default::default(),
-                    )
+                let call = S3Call::new(Method::PUT, Some(&dest_key));
+                let copied = self
+                    .s3_copy(ctx, from, to, &source_key, ends.source, call)
                     .await?;
-                let (etag, last_modified) = s3_xml::parse_copy_result(&response.body)?;
-                let mut answer = ProxyResponse::xml(
-                    StatusCode::OK,
-                    render_copy_object_result(&etag, &last_modified),
-                );
+                let document = render_copy_object_result(&copied.etag, &copied.last_modified);
+                let mut answer = ProxyResponse::xml(StatusCode::OK, document);
                 for name in COPY_RESPONSE_HEADERS {
-                    if let Some(value) = response.headers.get(*name) {
+                    if let Some(value) = copied.headers.get(*name) {
                         answer.headers.insert(*name, value.clone());
                     }
                 }
-                Ok(GatewayResponse::Response(answer))
+                answer
             }
             (Backend::Store(from), Backend::Store(to)) => {
-                refuse_versions(source.version_id.as_deref())?;
+                refuse_versions(ends.source.version_id.as_deref())?;
                 let copied = to.copy(from, &source_key, &dest_key, &ctx.headers).await?;
                 let document = render_copy_object_result(&copied.etag, &copied.last_modified);
-                Ok(GatewayResponse::Response(ProxyResponse::xml(
-                    StatusCode::OK,
-                    document,
-                )))
+                ProxyResponse::xml(StatusCode::OK, document)
             }
-            _ => Err(cross_backend()),
-        }
+            _ => return Err(cross_backend()),
+        };
+        Ok(GatewayResponse::Response(answer))
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn upload_part_copy(
         &self,
         ctx: &DispatchContext,
-        source_target: &BucketTarget,
-        source: &CopySource,
-        target: &BucketTarget,
-        key: &str,
+        ends: CopyEnds<'_>,
         upload_id: &str,
         part_number: u16,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
-        let source_key = source_target.backend_key(&source.key)?;
-        let dest_key = target.backend_key(key)?;
-        match (&source_target.backend, &target.backend) {
+        let source_key = ends.from.backend_key(&ends.source.key)?;
+        let dest_key = ends.to.backend_key(ends.key)?;
+        let (etag, last_modified) = match (&ends.from.backend, &ends.to.backend) {
             (Backend::S3(from), Backend::S3(to))
                 if from.endpoint.same_bucket_endpoint(&to.endpoint) =>
             {
-                let mut headers = write_headers(&ctx.headers);
-                headers.insert(
-                    "x-amz-copy-source",
-                    copy_source_header(from, &source_key, source)?,
-                );
-                let query = format!(
-                    "partNumber={part_number}&uploadId={}",
-                    encode_query_component(upload_id)
-                );
-                let response = self
-                    .s3_call(
-                        to,
-                        S3Call {
-                            method: Method::PUT,
-                            key: Some(&dest_key),
-                            query: &query,
-                            headers,
-                        },
-                        Default::default(),
-                    )
+                let call = part_call(&dest_key, part_number, upload_id);
+                let copied = self
+                    .s3_copy(ctx, from, to, &source_key, ends.source, call)
                     .await?;
-                let (etag, last_modified) = s3_xml::parse_copy_result(&response.body)?;
-                let document = render_copy_part_result(&etag, &last_modified);
-                Ok(GatewayResponse::Response(ProxyResponse::xml(
-                    StatusCode::OK,
-                    document,
-                )))
+                (copied.etag, copied.last_modified)
             }
             (Backend::Store(from), Backend::Store(to)) => {
-                refuse_versions(source.version_id.as_deref())?;
+                refuse_versions(ends.source.version_id.as_deref())?;
                 let read_headers = source_read_headers(&ctx.headers);
-                let read = from
-                    .read(
-                        &source_key,
-                        &ReadOptions {
-                            mode: ReadMode::Get,
-                            headers: &read_headers,
-                            part_number: None,
-                        },
-                    )
-                    .await?;
+                let options = ReadOptions {
+                    mode: ReadMode::Get,
+                    headers: &read_headers,
+                    part_number: None,
+                };
+                let read = from.read(&source_key, &options).await?;
                 let length = read
                     .headers
                     .get(header::CONTENT_LENGTH)
@@ -177,14 +147,42 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                         &HeaderMap::new(),
                     )
                     .await?;
-                let document = render_copy_part_result(&etag, &Utc::now());
-                Ok(GatewayResponse::Response(ProxyResponse::xml(
-                    StatusCode::OK,
-                    document,
-                )))
+                (etag, Utc::now())
             }
-            _ => Err(cross_backend()),
-        }
+            _ => return Err(cross_backend()),
+        };
+        let document = render_copy_part_result(&etag, &last_modified);
+        Ok(GatewayResponse::Response(ProxyResponse::xml(
+            StatusCode::OK,
+            document,
+        )))
+    }
+
+    /// A server-side copy on one S3 endpoint: `call` (a PutObject or an UploadPart on the
+    /// destination) with `x-amz-copy-source` naming the source in the backend.
+    async fn s3_copy(
+        &self,
+        ctx: &DispatchContext,
+        from: &S3Target,
+        to: &S3Target,
+        source_key: &str,
+        source: &CopySource,
+        call: S3Call<'_>,
+    ) -> Result<S3Copied, ProxyError> {
+        let mut headers = write_headers(&ctx.headers);
+        headers.insert(
+            "x-amz-copy-source",
+            copy_source_header(from, source_key, source)?,
+        );
+        let response = self
+            .s3_call(to, call.headers(headers), Bytes::new())
+            .await?;
+        let (etag, last_modified) = s3_xml::parse_copy_result(&response.body)?;
+        Ok(S3Copied {
+            etag,
+            last_modified,
+            headers: response.headers,
+        })
     }
 }
 

@@ -5,13 +5,14 @@ use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
 use super::body::{BodyFailure, collect_capped};
+use super::copy::CopyEnds;
 use super::gateway::Settings;
 use super::headers::response_headers;
 use super::response::GatewayResponse;
 use super::target::{BucketTarget, S3Target};
 use crate::ProxyError;
 use crate::api::{RequestInfo, S3Operation};
-use crate::auth::sigv4::{EMPTY_SHA256, VerifiedSignature, sha256_hex};
+use crate::auth::sigv4::{EMPTY_SHA256, VerifiedSignature, encode_query_component, sha256_hex};
 use crate::backend::{BackendRequest, ForwardBody, ProxyBackend, RawResponse, s3_xml};
 use crate::middleware::{Dispatch, DispatchContext};
 use crate::registry::{BucketRegistry, ResolvedBucket};
@@ -111,10 +112,14 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                     .await
             }
             Op::CopyObject { key, source, .. } => {
-                let source_target =
-                    BucketTarget::resolve(self.runtime, required(&ctx.source_bucket)?)?;
-                self.copy_object(&ctx, &source_target, source, &target, key)
-                    .await
+                let from = BucketTarget::resolve(self.runtime, required(&ctx.source_bucket)?)?;
+                let ends = CopyEnds {
+                    source,
+                    from: &from,
+                    to: &target,
+                    key,
+                };
+                self.copy_object(&ctx, ends).await
             }
             Op::CreateMultipartUpload { key, .. } => {
                 self.create_multipart_upload(&ctx, &target, key).await
@@ -135,18 +140,15 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                 source,
                 ..
             } => {
-                let source_target =
-                    BucketTarget::resolve(self.runtime, required(&ctx.source_bucket)?)?;
-                self.upload_part_copy(
-                    &ctx,
-                    &source_target,
+                let from = BucketTarget::resolve(self.runtime, required(&ctx.source_bucket)?)?;
+                let ends = CopyEnds {
                     source,
-                    &target,
+                    from: &from,
+                    to: &target,
                     key,
-                    upload_id,
-                    *part_number,
-                )
-                .await
+                };
+                self.upload_part_copy(&ctx, ends, upload_id, *part_number)
+                    .await
             }
             Op::CompleteMultipartUpload { key, upload_id, .. } => {
                 self.complete_multipart_upload(&ctx, &target, key, upload_id, payload)
@@ -195,7 +197,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         headers.insert(header::USER_AGENT, self.settings.user_agent.clone());
         let mut request = BackendRequest {
             method,
-            url: target.endpoint.url(key, query),
+            url: target.endpoint.url(key, &query),
             headers,
         };
         target.signer.sign(
@@ -270,12 +272,49 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
 
 /// One request to an S3 backend, before signing.
 pub(crate) struct S3Call<'a> {
-    pub(crate) method: Method,
+    method: Method,
     /// The backend key, or `None` for a request on the bucket itself.
-    pub(crate) key: Option<&'a str>,
-    /// The query, already encoded, without `?`.
-    pub(crate) query: &'a str,
-    pub(crate) headers: HeaderMap,
+    key: Option<&'a str>,
+    /// The query, encoded as it will be sent.
+    query: String,
+    headers: HeaderMap,
+}
+
+impl<'a> S3Call<'a> {
+    /// A request on `key`, or on the bucket itself when `None`.
+    pub(crate) fn new(method: Method, key: Option<&'a str>) -> Self {
+        Self {
+            method,
+            key,
+            query: String::new(),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// Adds the query parameter `name=value`, encoded.
+    pub(crate) fn query(mut self, name: &str, value: &str) -> Self {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.push_str(&encode_query_component(name));
+        self.query.push('=');
+        self.query.push_str(&encode_query_component(value));
+        self
+    }
+
+    /// Adds `name=value` when there is a value.
+    pub(crate) fn optional_query(self, name: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// Sends `headers` with the request.
+    pub(crate) fn headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
 }
 
 fn required(bucket: &Option<ResolvedBucket>) -> Result<&ResolvedBucket, ProxyError> {

@@ -8,10 +8,10 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use http::{HeaderMap, Method, StatusCode};
+use bytes::Bytes;
+use http::{Method, StatusCode};
 
 use super::dispatch::{Dispatcher, S3Call};
-use super::objects::encode_query;
 use super::response::GatewayResponse;
 use super::target::{Backend, BucketTarget};
 use crate::ProxyError;
@@ -156,30 +156,14 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     ) -> Result<BackendPage, ProxyError> {
         match &target.backend {
             Backend::S3(s3) => {
-                let mut pairs = vec![
-                    ("list-type".to_owned(), "2".to_owned()),
-                    ("encoding-type".to_owned(), "url".to_owned()),
-                    ("max-keys".to_owned(), request.max_keys.to_string()),
-                    ("prefix".to_owned(), request.prefix.clone()),
-                ];
-                if let Some(delimiter) = &request.delimiter {
-                    pairs.push(("delimiter".to_owned(), delimiter.clone()));
-                }
-                if let Some(start_after) = &request.start_after {
-                    pairs.push(("start-after".to_owned(), start_after.clone()));
-                }
-                let response = self
-                    .s3_call(
-                        s3,
-                        S3Call {
-                            method: Method::GET,
-                            key: None,
-                            query: &encode_query(&pairs),
-                            headers: HeaderMap::new(),
-                        },
-                        Default::default(),
-                    )
-                    .await?;
+                let call = S3Call::new(Method::GET, None)
+                    .query("list-type", "2")
+                    .query("encoding-type", "url")
+                    .query("max-keys", &request.max_keys.to_string())
+                    .query("prefix", &request.prefix)
+                    .optional_query("delimiter", request.delimiter.as_deref())
+                    .optional_query("start-after", request.start_after.as_deref());
+                let response = self.s3_call(s3, call, Bytes::new()).await?;
                 s3_xml::parse_list_objects_v2(&response.body)
             }
             Backend::Store(store) => store.list(request).await,

@@ -1,11 +1,12 @@
 //! Multipart uploads: create, upload part, complete, abort, ListParts and
 //! ListMultipartUploads. Parts stream; only the small XML documents are buffered.
 
-use http::{HeaderMap, Method, StatusCode};
+use bytes::Bytes;
+use http::{Method, StatusCode};
 
 use super::dispatch::{Dispatcher, Payload, S3Call};
 use super::headers::{selected_headers, write_headers};
-use super::objects::{encode_query, with_etag};
+use super::objects::with_etag;
 use super::response::GatewayResponse;
 use super::target::{Backend, BucketTarget};
 use crate::ProxyError;
@@ -16,7 +17,7 @@ use crate::api::response::{
     render_initiate_multipart_upload, render_list_multipart_uploads, render_list_parts,
 };
 use crate::api::{ListPartsParams, ListUploadsParams};
-use crate::auth::sigv4::{encode_path, encode_query_component};
+use crate::auth::sigv4::encode_path;
 use crate::backend::{ProxyBackend, s3_xml};
 use crate::middleware::DispatchContext;
 use crate::registry::{BucketRegistry, DEFAULT_BUCKET_OWNER};
@@ -47,18 +48,10 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let backend_key = target.backend_key(key)?;
         let upload_id = match &target.backend {
             Backend::S3(s3) => {
-                let response = self
-                    .s3_call(
-                        s3,
-                        S3Call {
-                            method: Method::POST,
-                            key: Some(&backend_key),
-                            query: "uploads=",
-                            headers: write_headers(&ctx.headers),
-                        },
-                        Default::default(),
-                    )
-                    .await?;
+                let call = S3Call::new(Method::POST, Some(&backend_key))
+                    .query("uploads", "")
+                    .headers(write_headers(&ctx.headers));
+                let response = self.s3_call(s3, call, Bytes::new()).await?;
                 s3_xml::parse_initiate_multipart_upload(&response.body)?
             }
             Backend::Store(store) => store.create_multipart(&backend_key, &ctx.headers).await?,
@@ -83,19 +76,9 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         match &target.backend {
             Backend::S3(s3) => {
                 let upload = self.upload(&ctx.headers, payload)?;
-                let query = part_query(part_number, upload_id);
-                self.s3_forward(
-                    s3,
-                    S3Call {
-                        method: Method::PUT,
-                        key: Some(&backend_key),
-                        query: &query,
-                        headers: upload.headers,
-                    },
-                    upload.body,
-                    &upload.payload_hash,
-                )
-                .await
+                let call = part_call(&backend_key, part_number, upload_id).headers(upload.headers);
+                self.s3_forward(s3, call, upload.body, &upload.payload_hash)
+                    .await
             }
             Backend::Store(store) => {
                 let (headers, stream, length) = self.store_upload(&ctx.headers, payload)?;
@@ -133,20 +116,10 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         }
         let completed = match &target.backend {
             Backend::S3(s3) => {
-                let query = format!("uploadId={}", encode_query_component(upload_id));
-                let headers = selected_headers(&ctx.headers, COMPLETE_HEADERS);
-                let response = self
-                    .s3_call(
-                        s3,
-                        S3Call {
-                            method: Method::POST,
-                            key: Some(&backend_key),
-                            query: &query,
-                            headers,
-                        },
-                        document,
-                    )
-                    .await?;
+                let call = S3Call::new(Method::POST, Some(&backend_key))
+                    .query("uploadId", upload_id)
+                    .headers(selected_headers(&ctx.headers, COMPLETE_HEADERS));
+                let response = self.s3_call(s3, call, document).await?;
                 let (etag, checksums) = s3_xml::parse_complete_multipart_upload(&response.body)?;
                 CompletedUpload {
                     location: self.object_location(&target.name, key),
@@ -185,18 +158,9 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let backend_key = target.backend_key(key)?;
         match &target.backend {
             Backend::S3(s3) => {
-                let query = format!("uploadId={}", encode_query_component(upload_id));
-                self.s3_call(
-                    s3,
-                    S3Call {
-                        method: Method::DELETE,
-                        key: Some(&backend_key),
-                        query: &query,
-                        headers: HeaderMap::new(),
-                    },
-                    Default::default(),
-                )
-                .await?;
+                let call =
+                    S3Call::new(Method::DELETE, Some(&backend_key)).query("uploadId", upload_id);
+                self.s3_call(s3, call, Bytes::new()).await?;
             }
             Backend::Store(store) => store.abort_multipart(&backend_key, upload_id).await?,
         }
@@ -215,25 +179,12 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let backend_key = target.backend_key(key)?;
         let page = match &target.backend {
             Backend::S3(s3) => {
-                let mut pairs = vec![
-                    ("uploadId".to_owned(), upload_id.to_owned()),
-                    ("max-parts".to_owned(), params.max_parts.to_string()),
-                ];
-                if let Some(marker) = params.part_number_marker {
-                    pairs.push(("part-number-marker".to_owned(), marker.to_string()));
-                }
-                let response = self
-                    .s3_call(
-                        s3,
-                        S3Call {
-                            method: Method::GET,
-                            key: Some(&backend_key),
-                            query: &encode_query(&pairs),
-                            headers: HeaderMap::new(),
-                        },
-                        Default::default(),
-                    )
-                    .await?;
+                let marker = params.part_number_marker.map(|n| n.to_string());
+                let call = S3Call::new(Method::GET, Some(&backend_key))
+                    .query("uploadId", upload_id)
+                    .query("max-parts", &params.max_parts.to_string())
+                    .optional_query("part-number-marker", marker.as_deref());
+                let response = self.s3_call(s3, call, Bytes::new()).await?;
                 s3_xml::parse_list_parts(&response.body)?
             }
             Backend::Store(store) => store.list_parts(&backend_key, upload_id, params).await?,
@@ -274,33 +225,15 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let upload_id_marker = key_marker.as_ref().and(params.upload_id_marker.clone());
         let backend = match &target.backend {
             Backend::S3(s3) => {
-                let mut pairs = vec![
-                    ("uploads".to_owned(), String::new()),
-                    ("encoding-type".to_owned(), "url".to_owned()),
-                    ("max-uploads".to_owned(), params.max_uploads.to_string()),
-                    ("prefix".to_owned(), backend_prefix),
-                ];
-                if let Some(delimiter) = &params.delimiter {
-                    pairs.push(("delimiter".to_owned(), delimiter.clone()));
-                }
-                if let Some(marker) = &key_marker {
-                    pairs.push(("key-marker".to_owned(), marker.clone()));
-                }
-                if let Some(marker) = &upload_id_marker {
-                    pairs.push(("upload-id-marker".to_owned(), marker.clone()));
-                }
-                let response = self
-                    .s3_call(
-                        s3,
-                        S3Call {
-                            method: Method::GET,
-                            key: None,
-                            query: &encode_query(&pairs),
-                            headers: HeaderMap::new(),
-                        },
-                        Default::default(),
-                    )
-                    .await?;
+                let call = S3Call::new(Method::GET, None)
+                    .query("uploads", "")
+                    .query("encoding-type", "url")
+                    .query("max-uploads", &params.max_uploads.to_string())
+                    .query("prefix", &backend_prefix)
+                    .optional_query("delimiter", params.delimiter.as_deref())
+                    .optional_query("key-marker", key_marker.as_deref())
+                    .optional_query("upload-id-marker", upload_id_marker.as_deref());
+                let response = self.s3_call(s3, call, Bytes::new()).await?;
                 s3_xml::parse_list_multipart_uploads(&response.body)?
             }
             Backend::Store(store) => {
@@ -345,11 +278,11 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     }
 }
 
-fn part_query(part_number: u16, upload_id: &str) -> String {
-    format!(
-        "partNumber={part_number}&uploadId={}",
-        encode_query_component(upload_id)
-    )
+/// A request on one part of an upload (`?partNumber=N&uploadId=U`).
+pub(crate) fn part_call<'a>(backend_key: &'a str, part_number: u16, upload_id: &str) -> S3Call<'a> {
+    S3Call::new(Method::PUT, Some(backend_key))
+        .query("partNumber", &part_number.to_string())
+        .query("uploadId", upload_id)
 }
 
 fn render_uploads<Body>(

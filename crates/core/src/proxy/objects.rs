@@ -1,5 +1,6 @@
 //! GetObject, HeadObject, PutObject, DeleteObject, and object tagging.
 
+use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
 use super::body::{BodyCoverage, content_length, decoded_length, read_verified};
@@ -11,7 +12,7 @@ use crate::api::ReadParams;
 use crate::api::request_body::{MAX_XML_BODY_SIZE, parse_tagging};
 use crate::api::response::render_tagging;
 use crate::auth::ResolvedIdentity;
-use crate::auth::sigv4::{EMPTY_SHA256, encode_query_component};
+use crate::auth::sigv4::EMPTY_SHA256;
 use crate::backend::{ForwardBody, ProxyBackend};
 use crate::middleware::DispatchContext;
 use crate::registry::BucketRegistry;
@@ -47,20 +48,10 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let backend_key = target.backend_key(key)?;
         match &target.backend {
             Backend::S3(s3) => {
-                let query = read_query(params);
-                let headers = super::headers::read_headers(&ctx.headers);
-                self.s3_forward(
-                    s3,
-                    S3Call {
-                        method,
-                        key: Some(&backend_key),
-                        query: &query,
-                        headers,
-                    },
-                    ForwardBody::Empty,
-                    EMPTY_SHA256,
-                )
-                .await
+                let call = read_call(method, &backend_key, params)
+                    .headers(super::headers::read_headers(&ctx.headers));
+                self.s3_forward(s3, call, ForwardBody::Empty, EMPTY_SHA256)
+                    .await
             }
             Backend::Store(store) => {
                 refuse_versions(params.version_id.as_deref())?;
@@ -104,18 +95,9 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         match &target.backend {
             Backend::S3(s3) => {
                 let upload = self.upload(&ctx.headers, payload)?;
-                self.s3_forward(
-                    s3,
-                    S3Call {
-                        method: Method::PUT,
-                        key: Some(&backend_key),
-                        query: "",
-                        headers: upload.headers,
-                    },
-                    upload.body,
-                    &upload.payload_hash,
-                )
-                .await
+                let call = S3Call::new(Method::PUT, Some(&backend_key)).headers(upload.headers);
+                self.s3_forward(s3, call, upload.body, &upload.payload_hash)
+                    .await
             }
             Backend::Store(store) => {
                 let (headers, stream, length) = self.store_upload(&ctx.headers, payload)?;
@@ -134,19 +116,10 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let backend_key = target.backend_key(key)?;
         match &target.backend {
             Backend::S3(s3) => {
-                let query = version_query(version_id);
-                self.s3_forward(
-                    s3,
-                    S3Call {
-                        method: Method::DELETE,
-                        key: Some(&backend_key),
-                        query: &query,
-                        headers: HeaderMap::new(),
-                    },
-                    ForwardBody::Empty,
-                    EMPTY_SHA256,
-                )
-                .await
+                let call = S3Call::new(Method::DELETE, Some(&backend_key))
+                    .optional_query("versionId", version_id);
+                self.s3_forward(s3, call, ForwardBody::Empty, EMPTY_SHA256)
+                    .await
             }
             Backend::Store(store) => {
                 refuse_versions(version_id)?;
@@ -167,20 +140,8 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let backend_key = target.backend_key(key)?;
         let document = match &target.backend {
             Backend::S3(s3) => {
-                let query = tagging_query(version_id);
-                let response = self
-                    .s3_call(
-                        s3,
-                        S3Call {
-                            method: Method::GET,
-                            key: Some(&backend_key),
-                            query: &query,
-                            headers: HeaderMap::new(),
-                        },
-                        Default::default(),
-                    )
-                    .await?;
-                response.body
+                let call = tagging_call(Method::GET, &backend_key, version_id);
+                self.s3_call(s3, call, Bytes::new()).await?.body
             }
             Backend::Store(store) => {
                 refuse_versions(version_id)?;
@@ -206,18 +167,8 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let tags = parse_tagging(&document)?;
         match &target.backend {
             Backend::S3(s3) => {
-                let query = tagging_query(version_id);
-                self.s3_call(
-                    s3,
-                    S3Call {
-                        method: Method::PUT,
-                        key: Some(&backend_key),
-                        query: &query,
-                        headers: HeaderMap::new(),
-                    },
-                    document,
-                )
-                .await?;
+                let call = tagging_call(Method::PUT, &backend_key, version_id);
+                self.s3_call(s3, call, document).await?;
             }
             Backend::Store(store) => {
                 refuse_versions(version_id)?;
@@ -373,45 +324,21 @@ pub(crate) fn with_etag<Body>(status: StatusCode, etag: &str) -> GatewayResponse
     GatewayResponse::Response(response)
 }
 
-/// The query of a backend read: version, part, and response header overrides.
-fn read_query(params: &ReadParams) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if let Some(version) = &params.version_id {
-        pairs.push(("versionId".into(), version.clone()));
-    }
-    if let Some(part) = params.part_number {
-        pairs.push(("partNumber".into(), part.to_string()));
-    }
+/// A backend read with its version, part, and response header overrides.
+fn read_call<'a>(method: Method, backend_key: &'a str, params: &ReadParams) -> S3Call<'a> {
+    let part = params.part_number.map(|part| part.to_string());
+    let mut call = S3Call::new(method, Some(backend_key))
+        .optional_query("versionId", params.version_id.as_deref())
+        .optional_query("partNumber", part.as_deref());
     for (name, value) in &params.response_overrides {
-        pairs.push((format!("response-{}", name.as_str()), value.clone()));
+        call = call.query(&format!("response-{}", name.as_str()), value);
     }
-    encode_query(&pairs)
+    call
 }
 
-fn version_query(version_id: Option<&str>) -> String {
-    version_id.map_or_else(String::new, |v| {
-        format!("versionId={}", encode_query_component(v))
-    })
-}
-
-fn tagging_query(version_id: Option<&str>) -> String {
-    match version_id {
-        Some(v) => format!("tagging=&versionId={}", encode_query_component(v)),
-        None => "tagging=".to_owned(),
-    }
-}
-
-/// `name=value` pairs encoded for a URL.
-pub(crate) fn encode_query(pairs: &[(String, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(name, value)| {
-            format!(
-                "{}={}",
-                encode_query_component(name),
-                encode_query_component(value)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+/// A request on an object's tag set (`?tagging`), of one version if named.
+fn tagging_call<'a>(method: Method, backend_key: &'a str, version_id: Option<&str>) -> S3Call<'a> {
+    S3Call::new(method, Some(backend_key))
+        .query("tagging", "")
+        .optional_query("versionId", version_id)
 }
