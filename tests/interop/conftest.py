@@ -3,7 +3,8 @@ both started on loopback for the session and stopped at its end, and the clients
 here wrote (boto3, aws-cli) pointed at the gateway.
 
 Every test that takes the `bucket` fixture runs twice: against the virtual bucket `s3`
-(the s3s-fs server, behind a `backend_prefix`) and against `local` (a directory).
+(the s3s-fs server, behind a `backend_prefix`) and against `local` (a directory); against
+`s3` only when the gateway is the Cloudflare Worker (`runtimes.py`).
 
 The gateway serves STS too (`SESSION_TOKEN_KEY` set): its roles trust test OIDC issuers
 (`multistore-test-oidc`, HTTPS with a CA of the run that the gateway trusts through
@@ -30,6 +31,7 @@ from botocore.exceptions import ClientError
 from clients import AwsCli, make_client, make_sts_client
 from oidc_issuer import OidcIssuer
 from rig_limits import Rig, probe_rig_limits
+from runtimes import BUCKET_KINDS, RUNTIME, skip_inapplicable
 from services import (
     BACKEND_ACCESS_KEY,
     BACKEND_BUCKET,
@@ -62,6 +64,14 @@ def _stop_on_sigterm(signum, frame):
 
 
 signal.signal(signal.SIGTERM, _stop_on_sigterm)
+
+
+def pytest_report_header(config):
+    return f"gateway runtime: {RUNTIME} (buckets: {', '.join(BUCKET_KINDS)})"
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_inapplicable(items)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,7 +190,7 @@ def gateway(workdir, s3_backend, oidc_issuer, rotating_issuer, plain_http_issuer
             service.stop()
 
 
-@pytest.fixture(params=["s3", "local"])
+@pytest.fixture(params=BUCKET_KINDS)
 def bucket(request, s3_backend, gateway, workdir) -> Bucket:
     if request.param == "s3":
         return Bucket(

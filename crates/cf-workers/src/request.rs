@@ -1,0 +1,52 @@
+//! The incoming request as the core sees it.
+
+use http::header::HOST;
+use http::{HeaderValue, Method};
+use multistore::api::RequestInfo;
+
+use crate::body::WorkerBody;
+use crate::headers;
+use crate::url_parts::UrlParts;
+
+/// Why an incoming request cannot be handed to the core.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidRequest {
+    /// The method is not a valid HTTP token.
+    #[error("invalid HTTP method")]
+    Method,
+    /// The runtime gave a URL without `scheme://authority`.
+    #[error("request URL without an authority")]
+    Url,
+}
+
+/// The core's view of `request`: method, the path and query exactly as the client encoded
+/// them, headers, and the body still a JavaScript stream.
+///
+/// The path is taken from `request.url` as the runtime serialized it, without decoding:
+/// percent-escapes are kept as the client sent them (the core verifies signatures over
+/// them and decodes keys itself). What the runtime's URL parser changes before the Worker
+/// runs cannot be undone: `.` and `..` segments (also as `%2e`) are resolved, `\` becomes
+/// `/`, and a few characters that clients escape anyway are escaped (`^` as `%5E`, space,
+/// `"`, `<`, `>`). A request whose signature covers such a path fails to verify, where
+/// the native server would refuse a dot segment as an invalid argument.
+pub fn request_parts(
+    request: &web_sys::Request,
+) -> Result<(RequestInfo, WorkerBody), InvalidRequest> {
+    let method =
+        Method::from_bytes(request.method().as_bytes()).map_err(|_| InvalidRequest::Method)?;
+    let url = request.url();
+    let parts = UrlParts::split(&url).ok_or(InvalidRequest::Url)?;
+    let mut headers = headers::from_js(&request.headers());
+    if !headers.contains_key(HOST)
+        && let Ok(host) = HeaderValue::from_str(parts.authority)
+    {
+        headers.insert(HOST, host);
+    }
+    let info = RequestInfo {
+        method,
+        raw_path: parts.path.to_owned(),
+        raw_query: parts.query.map(str::to_owned),
+        headers,
+    };
+    Ok((info, WorkerBody::from(request.body())))
+}
