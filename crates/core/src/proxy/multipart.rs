@@ -81,15 +81,15 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                     .await
             }
             Backend::Store(store) => {
-                let (headers, stream, length) = self.store_upload(&ctx.headers, payload)?;
+                let upload = self.store_upload(&ctx.headers, payload)?;
                 let etag = store
                     .upload_part(
                         &backend_key,
                         upload_id,
                         part_number,
-                        stream,
-                        length,
-                        &headers,
+                        upload.body,
+                        upload.length,
+                        &upload.headers,
                     )
                     .await?;
                 Ok(with_etag(StatusCode::OK, &etag))

@@ -13,7 +13,7 @@ use crate::api::request_body::{MAX_XML_BODY_SIZE, parse_tagging};
 use crate::api::response::render_tagging;
 use crate::auth::ResolvedIdentity;
 use crate::auth::sigv4::EMPTY_SHA256;
-use crate::backend::{ForwardBody, ProxyBackend};
+use crate::backend::{BodyStream, ForwardBody, ProxyBackend};
 use crate::middleware::DispatchContext;
 use crate::registry::BucketRegistry;
 use crate::route_handler::{ProxyResponse, ProxyResponseBody};
@@ -28,6 +28,16 @@ pub(crate) struct Upload<Body> {
     pub(crate) body: ForwardBody<Body>,
     /// The payload hash to sign for an S3 backend.
     pub(crate) payload_hash: String,
+}
+
+/// An upload body ready for an object store.
+pub(crate) struct StoreUpload {
+    /// Headers to store (`aws-chunked` framing removed).
+    pub(crate) headers: HeaderMap,
+    /// The payload bytes, checked as they stream.
+    pub(crate) body: BodyStream,
+    /// The declared payload length.
+    pub(crate) length: Option<u64>,
 }
 
 impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
@@ -100,8 +110,10 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                     .await
             }
             Backend::Store(store) => {
-                let (headers, stream, length) = self.store_upload(&ctx.headers, payload)?;
-                let etag = store.write(&backend_key, &headers, stream, length).await?;
+                let upload = self.store_upload(&ctx.headers, payload)?;
+                let etag = store
+                    .write(&backend_key, &upload.headers, upload.body, upload.length)
+                    .await?;
                 Ok(with_etag(StatusCode::OK, &etag))
             }
         }
@@ -261,13 +273,17 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         &self,
         client: &HeaderMap,
         payload: Payload<B::Body>,
-    ) -> Result<(HeaderMap, crate::backend::BodyStream, Option<u64>), ProxyError> {
+    ) -> Result<StoreUpload, ProxyError> {
         let length = self.check_upload_size(client)?;
         let mut headers = client.clone();
         remove_aws_chunked(&mut headers);
         let coverage = BodyCoverage::of(payload.signature.as_ref(), client);
-        let stream = coverage.payload(B::body_into_stream(payload.body), client);
-        Ok((headers, stream, length))
+        let body = coverage.payload(B::body_into_stream(payload.body), client);
+        Ok(StoreUpload {
+            headers,
+            body,
+            length,
+        })
     }
 
     /// The payload length the client declared, refused past the configured maximum.
