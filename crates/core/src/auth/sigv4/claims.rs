@@ -1,6 +1,7 @@
 //! What a signed request claims about itself, before any secret is consulted.
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::format::{Item, Numeric, Pad, Parsed};
+use chrono::{DateTime, TimeZone, Utc};
 
 use crate::ProxyError;
 
@@ -156,9 +157,24 @@ pub struct SignatureClaims {
     pub payload: PayloadMode,
 }
 
+/// `%Y%m%dT%H%M%SZ`, as format items: parsed once here rather than on every request.
+const AMZ_DATE_FORMAT: &[Item<'static>] = &[
+    Item::Numeric(Numeric::Year, Pad::Zero),
+    Item::Numeric(Numeric::Month, Pad::Zero),
+    Item::Numeric(Numeric::Day, Pad::Zero),
+    Item::Literal("T"),
+    Item::Numeric(Numeric::Hour, Pad::Zero),
+    Item::Numeric(Numeric::Minute, Pad::Zero),
+    Item::Numeric(Numeric::Second, Pad::Zero),
+    Item::Literal("Z"),
+];
+
 /// Parses an ISO 8601 basic timestamp (`20240101T000000Z`).
 pub(super) fn parse_amz_date(value: &str) -> Option<DateTime<Utc>> {
-    NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%SZ")
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, value, AMZ_DATE_FORMAT.iter()).ok()?;
+    parsed
+        .to_naive_datetime_with_offset(0)
         .ok()
         .map(|t| Utc.from_utc_datetime(&t))
 }
@@ -231,7 +247,16 @@ mod tests {
             parse_amz_date("20150830T123600Z").unwrap().to_rfc3339(),
             "2015-08-30T12:36:00+00:00"
         );
-        assert!(parse_amz_date("2015-08-30T12:36:00Z").is_none());
+        for malformed in [
+            "2015-08-30T12:36:00Z",
+            "20150830T123600Zjunk",
+            "20150830T1236Z",
+            "20150830T123600",
+            "20151330T123600Z",
+            "20150830T253600Z",
+        ] {
+            assert!(parse_amz_date(malformed).is_none(), "{malformed}");
+        }
         assert_eq!(
             parse_http_date("Sun, 30 Aug 2015 12:36:00 GMT")
                 .unwrap()
