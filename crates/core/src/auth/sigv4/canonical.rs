@@ -3,7 +3,7 @@
 //! Per the AWS Signature Version 4 specification as S3 applies it: the path is used as sent
 //! (S3 neither normalises nor double-encodes it), query parameters are decoded, re-encoded
 //! with AWS's `UriEncode`, and sorted by name then value, and header values are trimmed with
-//! inner runs of spaces collapsed, repeated headers joined with commas.
+//! inner runs of spaces and tabs collapsed, repeated headers joined with commas.
 
 use std::fmt::Write as _;
 
@@ -130,9 +130,10 @@ pub fn canonical_headers(
     Ok(out)
 }
 
-/// Appends `value` trimmed, with each inner run of spaces collapsed to one.
+/// Appends `value` trimmed, with each inner run of spaces and tabs collapsed to one space,
+/// as botocore and the JavaScript and Ruby SDKs sign (HTTP values hold no other whitespace).
 fn push_trimmed(out: &mut String, value: &str) {
-    let mut words = value.trim().split(' ').filter(|word| !word.is_empty());
+    let mut words = value.split([' ', '\t']).filter(|word| !word.is_empty());
     if let Some(first) = words.next() {
         out.push_str(first);
         for word in words {
@@ -207,9 +208,12 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("host", HeaderValue::from_static("example.com"));
         headers.append("x-amz-meta-a", HeaderValue::from_static("  one   two  "));
-        headers.append("x-amz-meta-a", HeaderValue::from_static("three"));
+        headers.append(
+            "x-amz-meta-a",
+            HeaderValue::from_static("\tthree \t four\t"),
+        );
         let text = canonical_headers(&headers, &["host", "x-amz-meta-a"]).unwrap();
-        assert_eq!(text, "host:example.com\nx-amz-meta-a:one two,three\n");
+        assert_eq!(text, "host:example.com\nx-amz-meta-a:one two,three four\n");
         headers.insert("x-amz-meta-b", HeaderValue::from_bytes(b"\xff").unwrap());
         assert_eq!(
             canonical_headers(&headers, &["host", "x-amz-meta-b"]),
