@@ -8,7 +8,9 @@
 //!   sends keys as they are, so a key with `%` or `+` would be misread;
 //! * ListParts answers that say `<IsTruncated>false</IsTruncated>` and list parts in
 //!   order (`s3s-fs` returns every part, in directory order, without `IsTruncated`), and
-//!   `NoSuchUpload` for an upload that does not exist (`s3s-fs` lists no parts).
+//!   `NoSuchUpload` for an upload that does not exist (`s3s-fs` lists no parts);
+//! * ListObjectVersions (`s3s-fs` answers `NotImplemented`), as S3 answers it for a
+//!   bucket whose versioning was never enabled: each object is its one `null` version.
 //!
 //! Everything else is `s3s-fs` as it is.
 
@@ -23,10 +25,10 @@ use s3s::dto::{
     DeleteObjectsInput, DeleteObjectsOutput, ETag, ETagCondition, EncodingType,
     GetBucketLocationInput, GetBucketLocationOutput, GetObjectInput, GetObjectOutput,
     HeadBucketInput, HeadBucketOutput, HeadObjectInput, HeadObjectOutput, ListBucketsInput,
-    ListBucketsOutput, ListObjectsInput, ListObjectsOutput, ListObjectsV2Input,
-    ListObjectsV2Output, ListPartsInput, ListPartsOutput, Object, PutObjectInput, PutObjectOutput,
-    Timestamp, TimestampFormat, UploadPartCopyInput, UploadPartCopyOutput, UploadPartInput,
-    UploadPartOutput,
+    ListBucketsOutput, ListObjectVersionsInput, ListObjectVersionsOutput, ListObjectsInput,
+    ListObjectsOutput, ListObjectsV2Input, ListObjectsV2Output, ListPartsInput, ListPartsOutput,
+    Object, ObjectVersion, ObjectVersionStorageClass, PutObjectInput, PutObjectOutput, Timestamp,
+    TimestampFormat, UploadPartCopyInput, UploadPartCopyOutput, UploadPartInput, UploadPartOutput,
 };
 use s3s::{S3, S3Error, S3ErrorCode, S3Request, S3Response, S3Result};
 use s3s_fs::FileSystem;
@@ -345,6 +347,81 @@ impl S3 for ConformingFs {
             }
         }
         Ok(response)
+    }
+
+    async fn list_object_versions(
+        &self,
+        req: S3Request<ListObjectVersionsInput>,
+    ) -> S3Result<S3Response<ListObjectVersionsOutput>> {
+        let input = &req.input;
+        if input.version_id_marker.is_some() && input.key_marker.is_none() {
+            return Err(s3s::s3_error!(
+                InvalidArgument,
+                "A version-id marker cannot be specified without a key marker."
+            ));
+        }
+        // After the `null` version of a key comes the next key: each key has no other.
+        if input
+            .version_id_marker
+            .as_deref()
+            .is_some_and(|m| m != "null")
+        {
+            return Err(s3s::s3_error!(
+                InvalidArgument,
+                "Invalid version id specified"
+            ));
+        }
+        let (key_marker, version_id_marker) =
+            (input.key_marker.clone(), input.version_id_marker.clone());
+        let listing = req.map_input(|input| ListObjectsV2Input {
+            bucket: input.bucket,
+            prefix: input.prefix,
+            delimiter: input.delimiter,
+            encoding_type: input.encoding_type,
+            max_keys: input.max_keys,
+            start_after: input.key_marker,
+            ..ListObjectsV2Input::default()
+        });
+        let page = self.list_objects_v2(listing).await?.output;
+        let versions: Vec<ObjectVersion> = (page.contents.into_iter().flatten())
+            .map(|object| ObjectVersion {
+                key: object.key,
+                version_id: Some("null".to_owned()),
+                is_latest: Some(true),
+                last_modified: object.last_modified,
+                e_tag: object.e_tag,
+                size: object.size,
+                storage_class: object
+                    .storage_class
+                    .map(|class| ObjectVersionStorageClass::from(class.as_str().to_owned())),
+                ..ObjectVersion::default()
+            })
+            .collect();
+        let common_prefixes = page.common_prefixes.unwrap_or_default();
+        // The page's last entry, key or common prefix, is where the next page starts.
+        let last_key = versions.last().and_then(|v| v.key.clone());
+        let last_prefix = common_prefixes.last().and_then(|p| p.prefix.clone());
+        let (next_key_marker, next_version_id_marker) = match (last_key, last_prefix) {
+            _ if page.is_truncated != Some(true) => (None, None),
+            (Some(key), Some(prefix)) if prefix > key => (Some(prefix), None),
+            (Some(key), _) => (Some(key), Some("null".to_owned())),
+            (None, prefix) => (prefix, None),
+        };
+        Ok(S3Response::new(ListObjectVersionsOutput {
+            name: page.name,
+            prefix: page.prefix,
+            delimiter: page.delimiter,
+            encoding_type: page.encoding_type,
+            max_keys: page.max_keys,
+            is_truncated: page.is_truncated,
+            key_marker,
+            version_id_marker,
+            next_key_marker,
+            next_version_id_marker,
+            versions: Some(versions),
+            common_prefixes: Some(common_prefixes),
+            ..ListObjectVersionsOutput::default()
+        }))
     }
 
     async fn list_parts(
