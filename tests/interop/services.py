@@ -44,6 +44,7 @@ ALL_ACTIONS = [
     "put_object",
     "delete_object",
     "list_bucket",
+    "list_bucket_versions",
     "list_bucket_multipart_uploads",
     "list_multipart_upload_parts",
     "abort_multipart_upload",
@@ -53,6 +54,7 @@ ALL_ACTIONS = [
 READ_ACTIONS = [
     "get_object",
     "list_bucket",
+    "list_bucket_versions",
     "list_bucket_multipart_uploads",
     "list_multipart_upload_parts",
     "get_object_tagging",

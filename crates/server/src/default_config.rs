@@ -48,6 +48,7 @@ pub fn default_provider(root: &Path) -> Result<StaticProvider, ConfigError> {
                 Action::PutObject,
                 Action::DeleteObject,
                 Action::ListBucket,
+                Action::ListBucketVersions,
                 Action::ListBucketMultipartUploads,
                 Action::ListMultipartUploadParts,
                 Action::AbortMultipartUpload,

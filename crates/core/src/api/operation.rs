@@ -28,7 +28,7 @@ pub enum S3Operation {
         /// Listing parameters.
         params: ListObjectsParams,
     },
-    /// `GET /bucket?versions` (parsed; answered where the backend supports it).
+    /// `GET /bucket?versions`.
     ListObjectVersions {
         /// Bucket name.
         bucket: String,

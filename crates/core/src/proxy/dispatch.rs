@@ -91,9 +91,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
             Op::HeadBucket { .. } => Ok(self.head_bucket()),
             Op::GetBucketLocation { .. } => Ok(self.bucket_location()),
             Op::ListObjects { params, .. } => self.list_objects(&target, params).await,
-            Op::ListObjectVersions { .. } => Err(ProxyError::NotImplemented(
-                "Listing object versions is not supported by this gateway.".into(),
-            )),
+            Op::ListObjectVersions { params, .. } => self.list_versions(&target, params).await,
             Op::ListMultipartUploads { params, .. } => self.list_uploads(&target, params).await,
             Op::DeleteObjects { .. } => self.delete_objects(&ctx, &target, payload).await,
             Op::GetObject { key, params, .. } => {

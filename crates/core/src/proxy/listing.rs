@@ -16,16 +16,17 @@ use super::response::GatewayResponse;
 use super::target::{Backend, BucketTarget};
 use crate::ProxyError;
 use crate::api::list_rewrite::{BackendListing, BackendMarker};
-use crate::api::response::{ListPage, render_list_objects};
+use crate::api::response::{ListPage, ObjectEntry, render_list_objects};
 use crate::api::{ListObjectsParams, ListVersion};
 use crate::backend::{BackendListRequest, BackendPage, ProxyBackend, s3_xml};
 use crate::registry::{BucketRegistry, DEFAULT_BUCKET_OWNER};
 use crate::route_handler::ProxyResponse;
 
 /// Where a listing page starts, in the client's key space.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Resume {
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum Resume {
     /// From the first key.
+    #[default]
     Start,
     /// After this key.
     AfterKey(String),
@@ -38,10 +39,7 @@ impl Resume {
         match &params.version {
             ListVersion::V1 {
                 marker: Some(marker),
-            } => Ok(match &params.delimiter {
-                Some(d) if marker.ends_with(d.as_str()) => Self::AfterPrefix(marker.clone()),
-                _ => Self::AfterKey(marker.clone()),
-            }),
+            } => Ok(Self::after_marker(marker, params.delimiter.as_deref())),
             ListVersion::V1 { marker: None } => Ok(Self::Start),
             ListVersion::V2 {
                 continuation_token: Some(token),
@@ -55,7 +53,16 @@ impl Resume {
         }
     }
 
-    fn point(&self) -> Option<&str> {
+    /// After a marker that names a key, or a common prefix when it ends with the
+    /// delimiter (the `NextMarker` of a page that ended on one).
+    pub(crate) fn after_marker(marker: &str, delimiter: Option<&str>) -> Self {
+        match delimiter {
+            Some(d) if marker.ends_with(d) => Self::AfterPrefix(marker.to_owned()),
+            _ => Self::AfterKey(marker.to_owned()),
+        }
+    }
+
+    pub(crate) fn point(&self) -> Option<&str> {
         match self {
             Self::Start => None,
             Self::AfterKey(key) | Self::AfterPrefix(key) => Some(key),
@@ -63,7 +70,7 @@ impl Resume {
     }
 
     /// Whether a client entry lies at or before this point.
-    fn covers(&self, entry: &str) -> bool {
+    pub(crate) fn covers(&self, entry: &str) -> bool {
         match self {
             Self::Start => false,
             Self::AfterKey(key) => entry <= key.as_str(),
@@ -96,6 +103,19 @@ fn decode_token(token: &str) -> Result<Resume, ProxyError> {
     }
 }
 
+/// A listing page in the client's key space.
+#[derive(Debug, Default)]
+pub(crate) struct ClientPage {
+    /// The objects, client keys.
+    pub(crate) objects: Vec<ObjectEntry>,
+    /// The common prefixes, client keys.
+    pub(crate) common_prefixes: Vec<String>,
+    /// Whether more entries follow.
+    pub(crate) is_truncated: bool,
+    /// Where the next page resumes.
+    pub(crate) last: Resume,
+}
+
 impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     pub(crate) async fn list_objects(
         &self,
@@ -104,8 +124,38 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         let resume = Resume::of(params)?;
         let delimiter = params.delimiter.as_deref();
-        let page = match target.keys.listing(&params.prefix, delimiter) {
-            BackendListing::Nothing => ListPage::default(),
+        let page = self
+            .client_listing(target, &params.prefix, delimiter, params.max_keys, &resume)
+            .await?;
+        let next_marker_or_token = match &params.version {
+            _ if !page.is_truncated => None,
+            ListVersion::V1 { .. } => delimiter.and(page.last.point()).map(str::to_owned),
+            ListVersion::V2 { .. } => Some(encode_token(&page.last)),
+        };
+        let page = ListPage {
+            objects: page.objects,
+            common_prefixes: page.common_prefixes,
+            is_truncated: page.is_truncated,
+            next_marker_or_token,
+        };
+        let document = render_list_objects(&target.name, params, &page, &DEFAULT_BUCKET_OWNER);
+        Ok(GatewayResponse::Response(ProxyResponse::xml(
+            StatusCode::OK,
+            document,
+        )))
+    }
+
+    /// One page of the client's keys under `prefix`, from `resume` on.
+    pub(crate) async fn client_listing(
+        &self,
+        target: &BucketTarget,
+        prefix: &str,
+        delimiter: Option<&str>,
+        max_keys: usize,
+        resume: &Resume,
+    ) -> Result<ClientPage, ProxyError> {
+        match target.keys.listing(prefix, delimiter) {
+            BackendListing::Nothing => Ok(ClientPage::default()),
             BackendListing::Collapsed {
                 common_prefix,
                 backend_prefix,
@@ -118,34 +168,31 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                 };
                 let found = self.backend_page(target, &probe).await?;
                 let visible = !found.objects.is_empty() && !resume.covers(&common_prefix);
-                ListPage {
-                    common_prefixes: if visible && params.max_keys > 0 {
+                Ok(ClientPage {
+                    common_prefixes: if visible && max_keys > 0 {
                         vec![common_prefix]
                     } else {
                         vec![]
                     },
-                    ..ListPage::default()
-                }
+                    ..ClientPage::default()
+                })
             }
             BackendListing::Prefix(backend_prefix) => {
                 let start_after = match resume.point().map(|point| target.keys.marker(point)) {
                     None | Some(BackendMarker::Start) => None,
                     Some(BackendMarker::After(key)) => Some(key),
-                    Some(BackendMarker::PastEnd) => {
-                        return Ok(render(target, params, &ListPage::default()));
-                    }
+                    Some(BackendMarker::PastEnd) => return Ok(ClientPage::default()),
                 };
                 let request = BackendListRequest {
                     prefix: backend_prefix,
-                    delimiter: params.delimiter.clone(),
+                    delimiter: delimiter.map(str::to_owned),
                     start_after,
-                    max_keys: params.max_keys,
+                    max_keys,
                 };
                 let backend = self.backend_page(target, &request).await?;
-                client_page(target, params, &resume, backend)
+                Ok(client_page(target, resume, backend))
             }
-        };
-        Ok(render(target, params, &page))
+        }
     }
 
     /// One page from the backend, in the backend's key space.
@@ -173,12 +220,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
 
 /// Maps a backend page into the client's key space and works out where the next page
 /// starts.
-fn client_page(
-    target: &BucketTarget,
-    params: &ListObjectsParams,
-    resume: &Resume,
-    backend: BackendPage,
-) -> ListPage {
+fn client_page(target: &BucketTarget, resume: &Resume, backend: BackendPage) -> ClientPage {
     // The next page resumes after the backend page's last entry, even if it was filtered
     // out here, so that every page makes progress.
     let last_object = backend
@@ -203,36 +245,25 @@ fn client_page(
             (!resume.covers(&object.key)).then_some(object)
         })
         .collect();
-    let common_prefixes = backend
-        .common_prefixes
-        .iter()
-        .filter_map(|prefix| target.keys.to_client(prefix))
-        .filter(|prefix| !resume.covers(prefix))
-        .collect();
-    let truncated = backend.is_truncated && last != Resume::Start;
-    let next_marker_or_token = match &params.version {
-        _ if !truncated => None,
-        ListVersion::V1 { .. } => params
-            .delimiter
-            .as_ref()
-            .and(last.point().map(str::to_owned)),
-        ListVersion::V2 { .. } => Some(encode_token(&last)),
-    };
-    ListPage {
+    ClientPage {
         objects,
-        common_prefixes,
-        is_truncated: truncated,
-        next_marker_or_token,
+        common_prefixes: unseen_prefixes(target, resume, &backend.common_prefixes),
+        is_truncated: backend.is_truncated && last != Resume::Start,
+        last,
     }
 }
 
-fn render<Body>(
+/// The backend's common prefixes as client prefixes, without those the client has seen.
+pub(crate) fn unseen_prefixes(
     target: &BucketTarget,
-    params: &ListObjectsParams,
-    page: &ListPage,
-) -> GatewayResponse<Body> {
-    let document = render_list_objects(&target.name, params, page, &DEFAULT_BUCKET_OWNER);
-    GatewayResponse::Response(ProxyResponse::xml(StatusCode::OK, document))
+    resume: &Resume,
+    backend_prefixes: &[String],
+) -> Vec<String> {
+    backend_prefixes
+        .iter()
+        .filter_map(|prefix| target.keys.to_client(prefix))
+        .filter(|prefix| !resume.covers(prefix))
+        .collect()
 }
 
 #[cfg(test)]

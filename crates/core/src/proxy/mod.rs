@@ -21,6 +21,7 @@ mod multipart;
 mod objects;
 mod response;
 mod target;
+mod versions;
 
 pub use completion::{Completion, Handled};
 pub use gateway::{DEFAULT_USER_AGENT, ProxyGateway};

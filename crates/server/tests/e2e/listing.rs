@@ -23,7 +23,7 @@ both_backends!(
 );
 
 /// 25 keys under `page/`, two under `page/sub/`, one elsewhere.
-async fn put_keys(h: &Harness) -> Vec<String> {
+pub(crate) async fn put_keys(h: &Harness) -> Vec<String> {
     let store = h.store(WRITER);
     let mut keys: Vec<String> = (0..25).map(|i| format!("page/k{i:02}")).collect();
     keys.extend(["page/sub/x".to_owned(), "page/sub/y".to_owned()]);
@@ -43,7 +43,7 @@ async fn put_keys(h: &Harness) -> Vec<String> {
 }
 
 /// A signed listing request with these query pairs.
-async fn list(h: &Harness, pairs: &[(&str, &str)]) -> Response {
+pub(crate) async fn list(h: &Harness, pairs: &[(&str, &str)]) -> Response {
     let query = pairs
         .iter()
         .map(|(name, value)| format!("{name}={}", encode_query_component(value)))
@@ -59,7 +59,7 @@ async fn list(h: &Harness, pairs: &[(&str, &str)]) -> Response {
 
 /// Nothing the backend prefix names may reach a client.
 #[track_caller]
-fn assert_hidden(document: &str) {
+pub(crate) fn assert_hidden(document: &str) {
     assert!(
         !document.contains(BACKEND_PREFIX) && !document.contains("hidden-prefix"),
         "the backend prefix leaked: {document}"

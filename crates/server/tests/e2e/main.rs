@@ -45,3 +45,4 @@ mod objects;
 mod odd_keys;
 mod presigned;
 mod streaming;
+mod versions;

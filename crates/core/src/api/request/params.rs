@@ -52,6 +52,11 @@ pub(super) fn list_objects(query: &Query) -> Result<ListObjectsParams, ProxyErro
 }
 
 pub(super) fn list_versions(query: &Query) -> Result<ListVersionsParams, ProxyError> {
+    if query.has("version-id-marker") && !query.has("key-marker") {
+        return Err(ProxyError::InvalidArgument(
+            "A version-id marker cannot be specified without a key marker.".into(),
+        ));
+    }
     Ok(ListVersionsParams {
         prefix: query.get("prefix").unwrap_or_default().to_owned(),
         delimiter: delimiter(query),

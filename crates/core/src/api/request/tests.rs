@@ -243,6 +243,8 @@ fn listing_variants() {
     assert_eq!(params.prefix, "p");
     assert_eq!(params.key_marker.as_deref(), Some("k"));
     assert_eq!(params.version_id_marker.as_deref(), Some("v"));
+    let error = parse(Method::GET, "/bkt?versions&version-id-marker=v").unwrap_err();
+    assert_eq!(error.s3_code(), "InvalidArgument");
 
     let op = parse(
         Method::GET,

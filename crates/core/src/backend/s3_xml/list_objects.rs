@@ -1,12 +1,11 @@
 //! `ListBucketResult`: a backend's answer to ListObjectsV2.
 
+use super::listing::ListingFields;
 use super::{
-    decode_field, malformed, non_empty_token, normalize_etag, open_document, parse_bool,
-    parse_encoding_type, parse_size, parse_timestamp, read_common_prefix, read_text, required,
-    set_once,
+    malformed, non_empty_token, normalize_etag, open_document, parse_size, parse_timestamp,
+    read_text, required, set_once,
 };
 use crate::ProxyError;
-use crate::api::KeyEncoding;
 use crate::api::response::ObjectEntry;
 use crate::api::xml_reader::XmlCursor;
 use crate::backend::BackendPage;
@@ -40,41 +39,30 @@ struct RawObject {
 pub fn parse_list_objects_v2(body: &[u8]) -> Result<BackendPage, ProxyError> {
     let mut xml = open_document(body, &["ListBucketResult"])?;
     let mut objects = Vec::new();
-    let mut prefixes = Vec::new();
-    let mut is_truncated = None;
-    let mut encoding = None;
+    let mut listing = ListingFields::default();
     while let Some(name) = xml.next_child()? {
         match name.as_str() {
             "Contents" => objects.push(read_object(&mut xml)?),
-            "CommonPrefixes" => prefixes.push(read_common_prefix(&mut xml)?),
-            "IsTruncated" => {
-                let value = parse_bool(&xml.text()?, "IsTruncated")?;
-                set_once(&mut is_truncated, value, "IsTruncated")?;
+            other => {
+                if !listing.read(other, &mut xml)? {
+                    xml.skip()?;
+                }
             }
-            "EncodingType" => {
-                let value = parse_encoding_type(&xml.text()?)?;
-                set_once(&mut encoding, value, "EncodingType")?;
-            }
-            _ => xml.skip()?,
         }
     }
     xml.finish()?;
-    let encoding = encoding.unwrap_or(KeyEncoding::Plain);
     let objects = objects
         .into_iter()
         .map(|raw| {
-            let key = decode_field(raw.key, encoding)?;
+            let key = listing.decode(raw.key)?;
             Ok(ObjectEntry { key, ..raw.entry })
         })
         .collect::<Result<_, ProxyError>>()?;
-    let common_prefixes = prefixes
-        .into_iter()
-        .map(|prefix| decode_field(prefix, encoding))
-        .collect::<Result<_, _>>()?;
+    let listing = listing.finish("ListBucketResult")?;
     Ok(BackendPage {
         objects,
-        common_prefixes,
-        is_truncated: required(is_truncated, "ListBucketResult", "IsTruncated")?,
+        common_prefixes: listing.common_prefixes,
+        is_truncated: listing.is_truncated,
     })
 }
 

@@ -35,6 +35,8 @@
 
 mod error;
 mod list_objects;
+mod list_versions;
+mod listing;
 mod multipart;
 mod multipart_list;
 mod object;
@@ -42,6 +44,7 @@ mod url_decoding;
 
 pub use error::{BackendError, backend_error, parse_error};
 pub use list_objects::parse_list_objects_v2;
+pub use list_versions::parse_list_versions;
 pub use multipart::{parse_complete_multipart_upload, parse_initiate_multipart_upload};
 pub use multipart_list::{parse_list_multipart_uploads, parse_list_parts};
 pub use object::{parse_copy_result, parse_delete_result};

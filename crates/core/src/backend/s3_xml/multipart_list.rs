@@ -1,12 +1,11 @@
 //! A backend's answers to ListParts and ListMultipartUploads.
 
+use super::listing::ListingFields;
 use super::{
-    decode_field, malformed, non_empty_token, open_document, parse_bool, parse_encoding_type,
-    parse_part_number, parse_size, parse_timestamp, read_checksum, read_common_prefix, read_text,
-    required, required_etag, set_once,
+    malformed, non_empty_token, open_document, parse_bool, parse_part_number, parse_size,
+    parse_timestamp, read_checksum, read_text, required, required_etag, set_once,
 };
 use crate::ProxyError;
-use crate::api::KeyEncoding;
 use crate::api::request_body::Checksums;
 use crate::api::response::{PartEntry, PartsPage, UploadEntry, UploadsPage};
 use crate::api::xml_reader::XmlCursor;
@@ -59,52 +58,35 @@ pub fn parse_list_parts(body: &[u8]) -> Result<PartsPage, ProxyError> {
 pub fn parse_list_multipart_uploads(body: &[u8]) -> Result<UploadsPage, ProxyError> {
     let mut xml = open_document(body, &["ListMultipartUploadsResult"])?;
     let mut uploads = Vec::new();
-    let mut prefixes = Vec::new();
-    let mut is_truncated = None;
-    let mut next_key_marker = None;
+    let mut listing = ListingFields::default();
     let mut next_upload_id_marker = None;
-    let mut encoding = None;
     while let Some(name) = xml.next_child()? {
         match name.as_str() {
             "Upload" => uploads.push(read_upload(&mut xml)?),
-            "CommonPrefixes" => prefixes.push(read_common_prefix(&mut xml)?),
-            "IsTruncated" => {
-                let value = parse_bool(&xml.text()?, "IsTruncated")?;
-                set_once(&mut is_truncated, value, "IsTruncated")?;
-            }
-            "NextKeyMarker" => read_text(&mut xml, &mut next_key_marker, "NextKeyMarker")?,
             "NextUploadIdMarker" => {
                 read_text(&mut xml, &mut next_upload_id_marker, "NextUploadIdMarker")?;
             }
-            "EncodingType" => {
-                let value = parse_encoding_type(&xml.text()?)?;
-                set_once(&mut encoding, value, "EncodingType")?;
+            other => {
+                if !listing.read(other, &mut xml)? {
+                    xml.skip()?;
+                }
             }
-            _ => xml.skip()?,
         }
     }
     xml.finish()?;
-    let encoding = encoding.unwrap_or(KeyEncoding::Plain);
     let uploads = uploads
         .into_iter()
         .map(|upload| {
-            let key = decode_field(upload.key, encoding)?;
+            let key = listing.decode(upload.key)?;
             Ok(UploadEntry { key, ..upload })
         })
         .collect::<Result<_, ProxyError>>()?;
-    let common_prefixes = prefixes
-        .into_iter()
-        .map(|prefix| decode_field(prefix, encoding))
-        .collect::<Result<_, _>>()?;
-    let next_key_marker = next_key_marker
-        .filter(|marker| !marker.is_empty())
-        .map(|marker| decode_field(marker, encoding))
-        .transpose()?;
+    let listing = listing.finish("ListMultipartUploadsResult")?;
     Ok(UploadsPage {
         uploads,
-        common_prefixes,
-        is_truncated: required(is_truncated, "ListMultipartUploadsResult", "IsTruncated")?,
-        next_key_marker,
+        common_prefixes: listing.common_prefixes,
+        is_truncated: listing.is_truncated,
+        next_key_marker: listing.next_key_marker,
         next_upload_id_marker: non_empty_token(next_upload_id_marker),
     })
 }

@@ -83,5 +83,6 @@ fn error_body(code: &str) -> String {
 mod error;
 mod hostile;
 mod list_objects;
+mod list_versions;
 mod multipart;
 mod object;

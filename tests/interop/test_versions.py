@@ -1,0 +1,54 @@
+"""boto3's ListObjectVersions against the gateway. Neither test backend keeps versions, so
+every object is listed as S3 lists a bucket whose versioning was never enabled: its one
+`null` version, the latest."""
+
+from __future__ import annotations
+
+from support import assert_s3_error, client_error
+from test_objects import put_tree
+
+
+def versions_of(pages) -> list[str]:
+    """The keys of every version in `pages`, after checking each is a latest `null` one."""
+    keys = []
+    for page in pages:
+        assert "DeleteMarkers" not in page
+        for version in page.get("Versions", []):
+            assert version["VersionId"] == "null"
+            assert version["IsLatest"] is True
+            keys.append(version["Key"])
+    return keys
+
+
+def test_list_object_versions_paginated(writer, bucket, prefix):
+    keys = put_tree(writer, bucket, prefix)
+    paginator = writer.get_paginator("list_object_versions")
+    pages = list(paginator.paginate(Bucket=bucket.name, Prefix=prefix, PaginationConfig={"PageSize": 4}))
+    assert len(pages) == 7
+    assert versions_of(pages) == keys
+    assert all(page["IsTruncated"] for page in pages[:-1])
+    assert not pages[-1]["IsTruncated"]
+    assert pages[0]["NextKeyMarker"] == keys[3]
+    assert pages[0]["NextVersionIdMarker"] == "null"
+
+    after = writer.list_object_versions(
+        Bucket=bucket.name, Prefix=prefix, KeyMarker=keys[19], VersionIdMarker="null"
+    )
+    assert versions_of([after]) == keys[20:]
+
+
+def test_list_object_versions_with_delimiter(writer, bucket, prefix):
+    keys = put_tree(writer, bucket, prefix)
+    pages = list(
+        writer.get_paginator("list_object_versions").paginate(
+            Bucket=bucket.name, Prefix=prefix, Delimiter="/", PaginationConfig={"PageSize": 2}
+        )
+    )
+    common = [p["Prefix"] for page in pages for p in page.get("CommonPrefixes", [])]
+    assert versions_of(pages) == [k for k in keys if "/" not in k[len(prefix):]]
+    assert common == [prefix + "a/", prefix + "b/"]
+
+
+def test_version_id_marker_needs_a_key_marker(writer, bucket):
+    error = client_error(writer.list_object_versions, Bucket=bucket.name, VersionIdMarker="null")
+    assert_s3_error(error, "InvalidArgument", 400)
