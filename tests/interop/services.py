@@ -41,8 +41,10 @@ READER_SECRET_KEY = "interop-reader-secret"
 
 ALL_ACTIONS = [
     "get_object",
+    "get_object_version",
     "put_object",
     "delete_object",
+    "delete_object_version",
     "list_bucket",
     "list_bucket_versions",
     "list_bucket_multipart_uploads",
@@ -53,6 +55,7 @@ ALL_ACTIONS = [
 ]
 READ_ACTIONS = [
     "get_object",
+    "get_object_version",
     "list_bucket",
     "list_bucket_versions",
     "list_bucket_multipart_uploads",

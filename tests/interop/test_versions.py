@@ -52,3 +52,19 @@ def test_list_object_versions_with_delimiter(writer, bucket, prefix):
 def test_version_id_marker_needs_a_key_marker(writer, bucket):
     error = client_error(writer.list_object_versions, Bucket=bucket.name, VersionIdMarker="null")
     assert_s3_error(error, "InvalidArgument", 400)
+
+
+def test_listed_versions_can_be_read_and_deleted(writer, bucket, prefix):
+    """The cleanup scripts run against versioned buckets: read or delete what the listing
+    names, by key and version id."""
+    keys = put_tree(writer, bucket, prefix)
+    listed = writer.list_object_versions(Bucket=bucket.name, Prefix=prefix)["Versions"]
+    first = listed[0]
+    body = writer.get_object(Bucket=bucket.name, Key=first["Key"], VersionId=first["VersionId"])["Body"]
+    assert body.read() == first["Key"].encode()
+    objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in listed]
+    deleted = writer.delete_objects(Bucket=bucket.name, Delete={"Objects": objects})
+    assert "Errors" not in deleted, deleted["Errors"]
+    assert sorted(d["Key"] for d in deleted["Deleted"]) == keys
+    remaining = writer.list_object_versions(Bucket=bucket.name, Prefix=prefix)
+    assert "Versions" not in remaining

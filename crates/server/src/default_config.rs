@@ -45,8 +45,10 @@ pub fn default_provider(root: &Path) -> Result<StaticProvider, ConfigError> {
             prefixes: vec![],
             actions: vec![
                 Action::GetObject,
+                Action::GetObjectVersion,
                 Action::PutObject,
                 Action::DeleteObject,
+                Action::DeleteObjectVersion,
                 Action::ListBucket,
                 Action::ListBucketVersions,
                 Action::ListBucketMultipartUploads,

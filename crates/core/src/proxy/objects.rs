@@ -7,6 +7,7 @@ use super::body::{BodyCoverage, content_length, decoded_length, read_verified};
 use super::dispatch::{Dispatcher, Payload, S3Call};
 use super::response::GatewayResponse;
 use super::target::{Backend, BucketTarget};
+use super::versions::NULL_VERSION;
 use crate::ProxyError;
 use crate::api::ReadParams;
 use crate::api::request_body::{MAX_XML_BODY_SIZE, parse_tagging};
@@ -298,13 +299,14 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     }
 }
 
-/// Store-backed buckets have no object versions.
+/// Store-backed buckets keep no versions: each object is only its `null` version, which
+/// S3 lets a request name or leave out.
 pub(crate) fn refuse_versions(version_id: Option<&str>) -> Result<(), ProxyError> {
     match version_id {
+        None | Some(NULL_VERSION) => Ok(()),
         Some(_) => Err(ProxyError::NotImplemented(
             "Object versions are not supported by this bucket's backend.".into(),
         )),
-        None => Ok(()),
     }
 }
 

@@ -21,7 +21,7 @@ use crate::registry::{BucketRegistry, DEFAULT_BUCKET_OWNER};
 use crate::route_handler::ProxyResponse;
 
 /// The version id S3 gives objects written while versioning was off.
-const NULL_VERSION: &str = "null";
+pub(crate) const NULL_VERSION: &str = "null";
 
 impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     pub(crate) async fn list_versions(

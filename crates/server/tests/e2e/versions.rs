@@ -11,7 +11,8 @@ use crate::xml;
 both_backends!(
     versions_page_through_every_key,
     versions_with_a_delimiter,
-    versions_markers_are_checked
+    versions_markers_are_checked,
+    the_null_version_is_the_object
 );
 
 /// The keys of a page's `<Version>` entries, after checking that each is a latest `null`
@@ -127,5 +128,37 @@ async fn versions_markers_are_checked(kind: Kind) {
             .send()
             .await
             .assert_error(StatusCode::BAD_REQUEST, "InvalidArgument");
+    }
+}
+
+async fn the_null_version_is_the_object(kind: Kind) {
+    let h = Harness::start(kind).await;
+    put_keys(&h).await;
+    let read = h
+        .object(Method::GET, h.bucket(), "page/k01")
+        .query("versionId=null")
+        .signed(WRITER)
+        .send()
+        .await
+        .ok();
+    assert_eq!(read.text(), "page/k01");
+    h.object(Method::DELETE, h.bucket(), "page/k01")
+        .query("versionId=null")
+        .signed(WRITER)
+        .send()
+        .await
+        .ok();
+    let listed = list(&h, &[("versions", ""), ("prefix", "page/k0")])
+        .await
+        .text();
+    assert_eq!(null_versions(&listed).len(), 9, "deleted: {listed}");
+    if kind == Kind::Local {
+        // A store bucket has no other version to name.
+        h.object(Method::GET, h.bucket(), "page/k02")
+            .query("versionId=3HL4kqtJlcpXroDTDmJ")
+            .signed(WRITER)
+            .send()
+            .await
+            .assert_error(StatusCode::NOT_IMPLEMENTED, "NotImplemented");
     }
 }
