@@ -9,8 +9,9 @@
 //! * ListParts answers that say `<IsTruncated>false</IsTruncated>` and list parts in
 //!   order (`s3s-fs` returns every part, in directory order, without `IsTruncated`), and
 //!   `NoSuchUpload` for an upload that does not exist (`s3s-fs` lists no parts);
-//! * ListObjectVersions (`s3s-fs` answers `NotImplemented`), as S3 answers it for a
-//!   bucket whose versioning was never enabled: each object is its one `null` version.
+//! * ListObjectVersions and GetBucketVersioning (`s3s-fs` answers `NotImplemented`), as
+//!   S3 answers them for a bucket whose versioning was never enabled: each object is its
+//!   one `null` version.
 //!
 //! Everything else is `s3s-fs` as it is.
 
@@ -23,18 +24,19 @@ use s3s::dto::{
     CreateBucketInput, CreateBucketOutput, CreateMultipartUploadInput, CreateMultipartUploadOutput,
     DeleteBucketInput, DeleteBucketOutput, DeleteObjectInput, DeleteObjectOutput,
     DeleteObjectsInput, DeleteObjectsOutput, ETag, ETagCondition, EncodingType,
-    GetBucketLocationInput, GetBucketLocationOutput, GetObjectInput, GetObjectOutput,
-    HeadBucketInput, HeadBucketOutput, HeadObjectInput, HeadObjectOutput, ListBucketsInput,
-    ListBucketsOutput, ListObjectVersionsInput, ListObjectVersionsOutput, ListObjectsInput,
-    ListObjectsOutput, ListObjectsV2Input, ListObjectsV2Output, ListPartsInput, ListPartsOutput,
-    Object, ObjectVersion, ObjectVersionStorageClass, PutObjectInput, PutObjectOutput, Timestamp,
+    GetBucketLocationInput, GetBucketLocationOutput, GetBucketVersioningInput,
+    GetBucketVersioningOutput, GetObjectInput, GetObjectOutput, HeadBucketInput, HeadBucketOutput,
+    HeadObjectInput, HeadObjectOutput, ListBucketsInput, ListBucketsOutput,
+    ListObjectVersionsInput, ListObjectVersionsOutput, ListObjectsInput, ListObjectsOutput,
+    ListObjectsV2Input, ListObjectsV2Output, ListPartsInput, ListPartsOutput, Object,
+    ObjectVersion, ObjectVersionStorageClass, PutObjectInput, PutObjectOutput, Timestamp,
     TimestampFormat, UploadPartCopyInput, UploadPartCopyOutput, UploadPartInput, UploadPartOutput,
 };
 use s3s::{S3, S3Error, S3ErrorCode, S3Request, S3Response, S3Result};
 use s3s_fs::FileSystem;
 
-/// [`FileSystem`] behind the S3 API, with conditional reads, URL-encoded listings and
-/// complete ListParts answers.
+/// [`FileSystem`] behind the S3 API, with conditional reads, URL-encoded listings,
+/// complete ListParts answers, and the versions of a never-versioned bucket.
 #[derive(Debug)]
 pub(crate) struct ConformingFs {
     fs: FileSystem,
@@ -347,6 +349,21 @@ impl S3 for ConformingFs {
             }
         }
         Ok(response)
+    }
+
+    async fn get_bucket_versioning(
+        &self,
+        req: S3Request<GetBucketVersioningInput>,
+    ) -> S3Result<S3Response<GetBucketVersioningOutput>> {
+        // The bucket must exist; its versioning was never enabled.
+        let bucket = req.input.bucket.clone();
+        self.fs
+            .head_bucket(req.map_input(|_| HeadBucketInput {
+                bucket,
+                ..HeadBucketInput::default()
+            }))
+            .await?;
+        Ok(S3Response::new(GetBucketVersioningOutput::default()))
     }
 
     async fn list_object_versions(
