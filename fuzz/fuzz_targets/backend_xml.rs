@@ -9,6 +9,7 @@ use multistore::backend::s3_xml;
 fuzz_target!(|data: &[u8]| {
     let _ = s3_xml::parse_list_objects_v2(data);
     let _ = s3_xml::parse_list_versions(data);
+    let _ = s3_xml::parse_bucket_versioning(data);
     let _ = s3_xml::parse_list_parts(data);
     let _ = s3_xml::parse_list_multipart_uploads(data);
     let _ = s3_xml::parse_delete_result(data);

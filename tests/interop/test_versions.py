@@ -1,6 +1,6 @@
-"""boto3's ListObjectVersions against the gateway. Neither test backend keeps versions, so
-every object is listed as S3 lists a bucket whose versioning was never enabled: its one
-`null` version, the latest."""
+"""boto3's ListObjectVersions and GetBucketVersioning against the gateway. Neither test
+backend keeps versions, so every object is listed as S3 lists a bucket whose versioning was
+never enabled: its one `null` version, the latest."""
 
 from __future__ import annotations
 
@@ -68,3 +68,14 @@ def test_listed_versions_can_be_read_and_deleted(writer, bucket, prefix):
     assert sorted(d["Key"] for d in deleted["Deleted"]) == keys
     remaining = writer.list_object_versions(Bucket=bucket.name, Prefix=prefix)
     assert "Versions" not in remaining
+
+
+def test_versioning_was_never_enabled(writer, bucket):
+    answer = writer.get_bucket_versioning(Bucket=bucket.name)
+    assert "Status" not in answer and "MFADelete" not in answer
+    error = client_error(
+        writer.put_bucket_versioning,
+        Bucket=bucket.name,
+        VersioningConfiguration={"Status": "Enabled"},
+    )
+    assert_s3_error(error, "NotImplemented", 501)

@@ -21,6 +21,11 @@ pub enum S3Operation {
         /// Bucket name.
         bucket: String,
     },
+    /// `GET /bucket?versioning`.
+    GetBucketVersioning {
+        /// Bucket name.
+        bucket: String,
+    },
     /// `GET /bucket` (V1) or `GET /bucket?list-type=2` (V2).
     ListObjects {
         /// Bucket name.
@@ -178,6 +183,7 @@ impl S3Operation {
             Self::CreateBucket { bucket }
             | Self::HeadBucket { bucket }
             | Self::GetBucketLocation { bucket }
+            | Self::GetBucketVersioning { bucket }
             | Self::ListObjects { bucket, .. }
             | Self::ListObjectVersions { bucket, .. }
             | Self::ListMultipartUploads { bucket, .. }
@@ -225,6 +231,7 @@ impl S3Operation {
             Self::CreateBucket { .. } => "CreateBucket",
             Self::HeadBucket { .. } => "HeadBucket",
             Self::GetBucketLocation { .. } => "GetBucketLocation",
+            Self::GetBucketVersioning { .. } => "GetBucketVersioning",
             Self::ListObjects { params, .. } => match params.version {
                 ListVersion::V1 { .. } => "ListObjects",
                 ListVersion::V2 { .. } => "ListObjectsV2",

@@ -68,9 +68,9 @@ pub fn requirements(operation: &S3Operation) -> Vec<Requirement<'_>> {
     match operation {
         Op::ListBuckets => vec![],
         Op::CreateBucket { bucket } => vec![whole(bucket, PutObject)],
-        Op::HeadBucket { bucket } | Op::GetBucketLocation { bucket } => {
-            vec![whole(bucket, ListBucket)]
-        }
+        Op::HeadBucket { bucket }
+        | Op::GetBucketLocation { bucket }
+        | Op::GetBucketVersioning { bucket } => vec![whole(bucket, ListBucket)],
         Op::ListObjects { bucket, params } => vec![listing(bucket, &params.prefix, ListBucket)],
         Op::ListObjectVersions { bucket, params } => {
             vec![listing(bucket, &params.prefix, ListBucketVersions)]

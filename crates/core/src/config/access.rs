@@ -20,7 +20,7 @@ pub enum Action {
     DeleteObject,
     /// Delete a specific version of an object.
     DeleteObjectVersion,
-    /// List the keys of a bucket; also HeadBucket and GetBucketLocation.
+    /// List the keys of a bucket; also HeadBucket, GetBucketLocation and GetBucketVersioning.
     ListBucket,
     /// List the versions of the keys in a bucket.
     ListBucketVersions,

@@ -90,6 +90,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
             Op::CreateBucket { bucket } => Err(ProxyError::BucketAlreadyOwnedByYou(bucket.clone())),
             Op::HeadBucket { .. } => Ok(self.head_bucket()),
             Op::GetBucketLocation { .. } => Ok(self.bucket_location()),
+            Op::GetBucketVersioning { .. } => self.bucket_versioning(&target).await,
             Op::ListObjects { params, .. } => self.list_objects(&target, params).await,
             Op::ListObjectVersions { params, .. } => self.list_versions(&target, params).await,
             Op::ListMultipartUploads { params, .. } => self.list_uploads(&target, params).await,

@@ -1,4 +1,4 @@
-//! ListObjectVersions. Neither test backend keeps versions (the S3 server is an
+//! ListObjectVersions and GetBucketVersioning. Neither test backend keeps versions (the S3 server is an
 //! unversioned bucket; a local directory has none), so every object is listed as S3 lists
 //! it in a bucket whose versioning was never enabled: its one `null` version, the latest.
 
@@ -12,7 +12,8 @@ both_backends!(
     versions_page_through_every_key,
     versions_with_a_delimiter,
     versions_markers_are_checked,
-    the_null_version_is_the_object
+    the_null_version_is_the_object,
+    versioning_was_never_enabled
 );
 
 /// The keys of a page's `<Version>` entries, after checking that each is a latest `null`
@@ -161,4 +162,24 @@ async fn the_null_version_is_the_object(kind: Kind) {
             .await
             .assert_error(StatusCode::NOT_IMPLEMENTED, "NotImplemented");
     }
+}
+
+async fn versioning_was_never_enabled(kind: Kind) {
+    let h = Harness::start(kind).await;
+    let answer = h
+        .on_bucket(Method::GET, h.bucket())
+        .query("versioning")
+        .signed(WRITER)
+        .send()
+        .await
+        .ok()
+        .text();
+    assert!(answer.contains("<VersioningConfiguration"), "{answer}");
+    assert_eq!(xml::value(&answer, "Status"), None, "{answer}");
+    h.on_bucket(Method::PUT, h.bucket())
+        .query("versioning")
+        .signed(WRITER)
+        .send()
+        .await
+        .assert_error(StatusCode::NOT_IMPLEMENTED, "NotImplemented");
 }

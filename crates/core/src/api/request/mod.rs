@@ -76,7 +76,6 @@ const UNSUPPORTED_BUCKET_SUBRESOURCES: &[&str] = &[
     "requestPayment",
     "session",
     "tagging",
-    "versioning",
     "website",
 ];
 
@@ -122,6 +121,9 @@ fn parse_bucket(method: &Method, bucket: String, query: &Query) -> Result<S3Oper
     }
     match *method {
         Method::GET if query.has("location") => Ok(S3Operation::GetBucketLocation { bucket }),
+        Method::GET if query.has("versioning") => Ok(S3Operation::GetBucketVersioning { bucket }),
+        // Turning versioning on or off is the backend owner's decision, not a client's.
+        _ if query.has("versioning") => Err(not_implemented("versioning")),
         Method::GET if query.has("versions") => Ok(S3Operation::ListObjectVersions {
             bucket,
             params: params::list_versions(query)?,

@@ -316,6 +316,21 @@ fn unsupported_bucket_subresources_are_not_implemented() {
 }
 
 #[test]
+fn versioning_is_read_only() {
+    let op = parse(Method::GET, "/bkt?versioning").unwrap();
+    assert_eq!(
+        op,
+        S3Operation::GetBucketVersioning {
+            bucket: "bkt".into()
+        }
+    );
+    for method in [Method::PUT, Method::DELETE, Method::POST] {
+        let err = parse(method.clone(), "/bkt?versioning").unwrap_err();
+        assert_eq!(err.s3_code(), "NotImplemented", "{method}");
+    }
+}
+
+#[test]
 fn unsupported_object_subresources_are_not_implemented() {
     for sub in UNSUPPORTED_OBJECT_SUBRESOURCES {
         let err = parse(Method::GET, &format!("/bkt/key?{sub}")).unwrap_err();

@@ -23,6 +23,7 @@ mod multipart;
 mod multipart_list;
 mod object;
 mod url_encoding;
+mod versioning;
 
 pub use error::render_error;
 pub use list::{ListPage, ObjectEntry, render_list_objects};
@@ -40,6 +41,7 @@ pub use object::{
     render_delete_request, render_delete_result, render_location_constraint, render_tagging,
 };
 pub use url_encoding::url_encode;
+pub use versioning::{BucketVersioning, render_bucket_versioning};
 
 use std::fmt::Write as _;
 

@@ -41,6 +41,7 @@ mod multipart;
 mod multipart_list;
 mod object;
 mod url_decoding;
+mod versioning;
 
 pub use error::{BackendError, backend_error, parse_error};
 pub use list_objects::parse_list_objects_v2;
@@ -48,6 +49,7 @@ pub use list_versions::parse_list_versions;
 pub use multipart::{parse_complete_multipart_upload, parse_initiate_multipart_upload};
 pub use multipart_list::{parse_list_multipart_uploads, parse_list_parts};
 pub use object::{parse_copy_result, parse_delete_result};
+pub use versioning::parse_bucket_versioning;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 

@@ -86,3 +86,4 @@ mod list_objects;
 mod list_versions;
 mod multipart;
 mod object;
+mod versioning;
