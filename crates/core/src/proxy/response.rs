@@ -1,6 +1,6 @@
 //! What the gateway hands back to the runtime.
 
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::ProxyError;
 use crate::api::response::render_error;
@@ -51,7 +51,7 @@ pub(crate) fn error_response(
 /// Adds `x-amz-request-id` (and S3's `x-amz-id-2` twin) to a response.
 pub(crate) fn stamp_request_id(headers: &mut HeaderMap, request_id: &str) {
     if let Ok(value) = HeaderValue::from_str(request_id) {
-        headers.insert("x-amz-request-id", value.clone());
-        headers.insert("x-amz-id-2", value);
+        headers.insert(HeaderName::from_static("x-amz-request-id"), value.clone());
+        headers.insert(HeaderName::from_static("x-amz-id-2"), value);
     }
 }

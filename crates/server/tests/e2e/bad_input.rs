@@ -283,13 +283,7 @@ async fn unsupported_subresources(kind: Kind) {
             .await
             .assert_error(StatusCode::NOT_IMPLEMENTED, "NotImplemented");
     }
-    for query in [
-        "acl",
-        "acl=",
-        "policy",
-        "cors=",
-        "list-type=2&lifecycle",
-    ] {
+    for query in ["acl", "acl=", "policy", "cors=", "list-type=2&lifecycle"] {
         h.on_bucket(Method::GET, h.bucket())
             .query(query)
             .signed(WRITER)

@@ -5,8 +5,6 @@
 //! with AWS's `UriEncode`, and sorted by name then value, and header values are trimmed with
 //! inner runs of spaces and tabs collapsed, repeated headers joined with commas.
 
-use std::fmt::Write as _;
-
 use http::HeaderMap;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
@@ -36,16 +34,23 @@ pub fn encode_path(path: &str) -> String {
 
 /// Lower-case hex of SHA-256 over `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex32(&Sha256::digest(data).into())
+    Hex32::new(&Sha256::digest(data).into()).as_str().to_owned()
 }
 
-/// Lower-case hex of a 32-byte digest, without going through an iterator per character.
-pub(crate) fn hex32(digest: &[u8; 32]) -> String {
-    let mut out = [0u8; 64];
-    hex::encode_to_slice(digest, &mut out).expect("64 hex digits for 32 bytes");
-    std::str::from_utf8(&out)
-        .expect("hex digits are ASCII")
-        .to_owned()
+/// Lower-case hex of a 32-byte digest, kept on the stack: digests are written into larger
+/// strings or compared, rarely kept.
+pub(crate) struct Hex32([u8; 64]);
+
+impl Hex32 {
+    pub(crate) fn new(digest: &[u8; 32]) -> Self {
+        let mut out = [0u8; 64];
+        hex::encode_to_slice(digest, &mut out).expect("64 hex digits for 32 bytes");
+        Self(out)
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex digits are ASCII")
+    }
 }
 
 /// ISO 8601 basic form (`20240101T000000Z`), the time format of SigV4.
@@ -110,6 +115,16 @@ pub fn canonical_headers(
     signed_headers: &[&str],
 ) -> Result<String, UnsignableHeader> {
     let mut out = String::with_capacity(signed_headers.len() * 48);
+    push_canonical_headers(&mut out, headers, signed_headers)?;
+    Ok(out)
+}
+
+/// Appends the canonical headers block to `out`.
+fn push_canonical_headers(
+    out: &mut String,
+    headers: &HeaderMap,
+    signed_headers: &[&str],
+) -> Result<(), UnsignableHeader> {
     for name in signed_headers {
         let mut values = headers.get_all(*name).iter().peekable();
         if values.peek().is_none() {
@@ -123,11 +138,11 @@ pub fn canonical_headers(
             }
             let value = std::str::from_utf8(value.as_bytes())
                 .map_err(|_| UnsignableHeader::NotUtf8((*name).to_owned()))?;
-            push_trimmed(&mut out, value);
+            push_trimmed(out, value);
         }
         out.push('\n');
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Appends `value` trimmed, with each inner run of spaces and tabs collapsed to one space,
@@ -163,18 +178,23 @@ pub struct CanonicalRequest<'a> {
 impl CanonicalRequest<'_> {
     /// The canonical request text.
     pub fn to_text(&self) -> Result<String, UnsignableHeader> {
-        let headers = canonical_headers(self.headers, self.signed_headers)?;
-        let mut text = String::with_capacity(256 + headers.len());
-        let _ = write!(
-            text,
-            "{}\n{}\n{}\n{}\n{}\n{}",
-            self.method,
-            self.path,
-            canonical_query(self.raw_query),
-            headers,
-            self.signed_headers.join(";"),
-            self.payload_hash
-        );
+        let capacity = 256 + self.path.len() + self.raw_query.len();
+        let mut text = String::with_capacity(capacity + self.signed_headers.len() * 64);
+        for part in [self.method, "\n", self.path, "\n"] {
+            text.push_str(part);
+        }
+        text.push_str(&canonical_query(self.raw_query));
+        text.push('\n');
+        push_canonical_headers(&mut text, self.headers, self.signed_headers)?;
+        text.push('\n');
+        for (i, name) in self.signed_headers.iter().enumerate() {
+            if i > 0 {
+                text.push(';');
+            }
+            text.push_str(name);
+        }
+        text.push('\n');
+        text.push_str(self.payload_hash);
         Ok(text)
     }
 }
@@ -182,10 +202,13 @@ impl CanonicalRequest<'_> {
 /// The string to sign for a request: algorithm, time, scope, and the canonical request's
 /// hash.
 pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
-    format!(
-        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    )
+    const ALGORITHM: &str = "AWS4-HMAC-SHA256\n";
+    let digest = Hex32::new(&Sha256::digest(canonical_request.as_bytes()).into());
+    let mut text = String::with_capacity(ALGORITHM.len() + amz_date.len() + scope.len() + 66);
+    for part in [ALGORITHM, amz_date, "\n", scope, "\n", digest.as_str()] {
+        text.push_str(part);
+    }
+    text
 }
 
 #[cfg(test)]

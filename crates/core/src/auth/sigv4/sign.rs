@@ -1,7 +1,7 @@
 //! Signing outbound requests with SigV4 headers.
 
 use chrono::{DateTime, Utc};
-use http::{HeaderMap, HeaderValue, Method};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
 use super::canonical::{CanonicalRequest, amz_date, string_to_sign};
 use super::signing_key::SigningKeyCache;
@@ -65,12 +65,18 @@ impl OutboundRequest<'_> {
             HeaderValue::from_str(value)
                 .map_err(|_| ProxyError::Internal("unsignable header value".into()))
         };
-        self.headers.insert("x-amz-date", header(&amz_date)?);
+        // Static names: a `&str` key would be copied into a new name on every request.
         self.headers
-            .insert("x-amz-content-sha256", header(self.payload_hash)?);
+            .insert(HeaderName::from_static("x-amz-date"), header(&amz_date)?);
+        self.headers.insert(
+            HeaderName::from_static("x-amz-content-sha256"),
+            header(self.payload_hash)?,
+        );
         if let Some(token) = &credentials.session_token {
-            self.headers
-                .insert("x-amz-security-token", header(token.expose())?);
+            self.headers.insert(
+                HeaderName::from_static("x-amz-security-token"),
+                header(token.expose())?,
+            );
         }
         self.headers.remove(http::header::AUTHORIZATION);
 

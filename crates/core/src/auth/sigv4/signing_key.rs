@@ -1,12 +1,15 @@
 //! SigV4 signing keys: derivation, caching, and signature computation.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::canonical::hex32;
+use super::canonical::Hex32;
 use subtle::ConstantTimeEq;
 
 use crate::SecretString;
@@ -35,14 +38,22 @@ impl SigningKey {
 
     /// The lower-case hex signature of `string_to_sign`.
     pub fn sign(&self, string_to_sign: &str) -> String {
-        hex32(&hmac(&self.0, string_to_sign.as_bytes()))
+        self.signature(string_to_sign).as_str().to_owned()
     }
 
     /// Whether `signature` (hex, as sent) is the signature of `string_to_sign`, compared in
     /// constant time.
     pub fn verify(&self, string_to_sign: &str, signature: &str) -> bool {
-        let expected = self.sign(string_to_sign);
-        expected.as_bytes().ct_eq(signature.as_bytes()).into()
+        let expected = self.signature(string_to_sign);
+        expected
+            .as_str()
+            .as_bytes()
+            .ct_eq(signature.as_bytes())
+            .into()
+    }
+
+    fn signature(&self, string_to_sign: &str) -> Hex32 {
+        Hex32::new(&hmac(&self.0, string_to_sign.as_bytes()))
     }
 }
 
@@ -63,12 +74,43 @@ pub struct SigningKeyCache {
 /// rather than tracking recency.
 const MAX_CACHED_KEYS: usize = 4096;
 
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct CacheKey {
-    secret: SecretString,
-    date: String,
-    region: String,
-    service: String,
+/// The cache's key: date, region, service and secret in one string, each of the first three
+/// preceded by its length so that no two tuples spell the same key. One string lets a
+/// lookup borrow it as a `str` instead of building a key of four; it is zeroized on drop,
+/// like the secret it holds.
+#[derive(Debug)]
+struct CacheKey(SecretString);
+
+impl CacheKey {
+    fn new(secret: &SecretString, date: &str, region: &str, service: &str) -> Self {
+        let mut key = String::with_capacity(16 + date.len() + region.len() + service.len());
+        for part in [date, region, service] {
+            let _ = write!(key, "{}:{part}", part.len());
+        }
+        key.push_str(secret.expose());
+        Self(SecretString::new(key))
+    }
+}
+
+impl PartialEq for CacheKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.expose() == other.0.expose()
+    }
+}
+
+impl Eq for CacheKey {}
+
+// Hashes and compares as the `str` it borrows as, as `HashMap` lookups require.
+impl Hash for CacheKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.expose().hash(state);
+    }
+}
+
+impl Borrow<str> for CacheKey {
+    fn borrow(&self) -> &str {
+        self.0.expose()
+    }
 }
 
 impl SigningKeyCache {
@@ -80,14 +122,9 @@ impl SigningKeyCache {
         region: &str,
         service: &str,
     ) -> SigningKey {
-        let key = CacheKey {
-            secret: secret.clone(),
-            date: date.to_owned(),
-            region: region.to_owned(),
-            service: service.to_owned(),
-        };
+        let key = CacheKey::new(secret, date, region, service);
         let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(found) = keys.get(&key) {
+        if let Some(found) = keys.get(key.0.expose()) {
             return found.clone();
         }
         if keys.len() >= MAX_CACHED_KEYS {
@@ -127,6 +164,13 @@ mod tests {
         assert_eq!(a.0, b.0);
         let other = cache.get(&SecretString::new("t"), "20240101", "us-east-1", "s3");
         assert_ne!(a.0, other.0);
+        // Parts that concatenate alike are still different keys.
+        for (region, service) in [("us-east-1s", "3"), ("us-east-", "1s3")] {
+            let shifted = cache.get(&secret, "20240101", region, service);
+            let expected = SigningKey::derive(&secret, "20240101", region, service);
+            assert_eq!(shifted.0, expected.0, "{region} {service}");
+            assert_ne!(shifted.0, a.0);
+        }
     }
 
     #[test]
