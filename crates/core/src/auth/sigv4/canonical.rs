@@ -56,7 +56,10 @@ impl Hex32 {
 /// ISO 8601 basic form (`20240101T000000Z`), the time format of SigV4.
 pub(crate) fn amz_date(time: &chrono::DateTime<chrono::Utc>) -> String {
     use chrono::{Datelike, Timelike};
-    format!(
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(16);
+    let _ = write!(
+        text,
         "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
         time.year(),
         time.month(),
@@ -64,7 +67,28 @@ pub(crate) fn amz_date(time: &chrono::DateTime<chrono::Utc>) -> String {
         time.hour(),
         time.minute(),
         time.second()
-    )
+    );
+    text
+}
+
+/// Appends the signed header names joined with `;`, as the canonical request and the
+/// `Authorization` header list them.
+pub(crate) fn push_signed_headers(out: &mut String, names: &[&str]) {
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
+}
+
+/// The credential scope `date/region/service/aws4_request`.
+pub(crate) fn credential_scope(date: &str, region: &str, service: &str) -> String {
+    let mut scope = String::with_capacity(date.len() + region.len() + service.len() + 15);
+    for part in [date, "/", region, "/", service, "/aws4_request"] {
+        scope.push_str(part);
+    }
+    scope
 }
 
 /// The canonical query string of a raw query, leaving out `X-Amz-Signature` (which a
@@ -187,12 +211,7 @@ impl CanonicalRequest<'_> {
         text.push('\n');
         push_canonical_headers(&mut text, self.headers, self.signed_headers)?;
         text.push('\n');
-        for (i, name) in self.signed_headers.iter().enumerate() {
-            if i > 0 {
-                text.push(';');
-            }
-            text.push_str(name);
-        }
+        push_signed_headers(&mut text, self.signed_headers);
         text.push('\n');
         text.push_str(self.payload_hash);
         Ok(text)

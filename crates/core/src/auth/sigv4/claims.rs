@@ -55,10 +55,7 @@ impl CredentialScope {
 
     /// `date/region/service/aws4_request`: the scope line of the string to sign.
     pub fn scope(&self) -> String {
-        format!(
-            "{}/{}/{}/aws4_request",
-            self.date, self.region, self.service
-        )
+        super::canonical::credential_scope(&self.date, &self.region, &self.service)
     }
 }
 

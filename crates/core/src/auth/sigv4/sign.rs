@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
-use super::canonical::{CanonicalRequest, amz_date, string_to_sign};
+use super::canonical::{
+    CanonicalRequest, amz_date, credential_scope, push_signed_headers, string_to_sign,
+};
 use super::signing_key::SigningKeyCache;
 use crate::{ProxyError, SecretString};
 
@@ -98,15 +100,23 @@ impl OutboundRequest<'_> {
         }
         .to_text()
         .map_err(|_| ProxyError::Internal("signed header vanished".into()))?;
-        let scope = format!("{date}/{region}/{service}/aws4_request");
+        let scope = credential_scope(date, region, service);
         let signature = cache
             .get(&credentials.secret_access_key, date, region, service)
             .sign(&string_to_sign(&amz_date, &scope, &canonical));
-        let authorization = format!(
-            "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={}, Signature={signature}",
-            credentials.access_key_id,
-            signed.join(";")
-        );
+        let mut authorization = String::with_capacity(256);
+        for part in [
+            "AWS4-HMAC-SHA256 Credential=",
+            &credentials.access_key_id,
+            "/",
+            &scope,
+            ", SignedHeaders=",
+        ] {
+            authorization.push_str(part);
+        }
+        push_signed_headers(&mut authorization, &signed);
+        authorization.push_str(", Signature=");
+        authorization.push_str(&signature);
         let authorization = header(&authorization)?;
         self.headers
             .insert(http::header::AUTHORIZATION, authorization);

@@ -83,7 +83,8 @@ struct CacheKey(SecretString);
 
 impl CacheKey {
     fn new(secret: &SecretString, date: &str, region: &str, service: &str) -> Self {
-        let mut key = String::with_capacity(16 + date.len() + region.len() + service.len());
+        let lengths = date.len() + region.len() + service.len() + secret.expose().len();
+        let mut key = String::with_capacity(16 + lengths);
         for part in [date, region, service] {
             let _ = write!(key, "{}:{part}", part.len());
         }
