@@ -43,11 +43,7 @@ pub fn parse_list_objects_v2(body: &[u8]) -> Result<BackendPage, ProxyError> {
     while let Some(name) = xml.next_child()? {
         match name.as_str() {
             "Contents" => objects.push(read_object(&mut xml)?),
-            other => {
-                if !listing.read(other, &mut xml)? {
-                    xml.skip()?;
-                }
-            }
+            other => listing.read_or_skip(other, &mut xml)?,
         }
     }
     xml.finish()?;

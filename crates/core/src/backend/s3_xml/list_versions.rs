@@ -40,11 +40,7 @@ pub fn parse_list_versions(body: &[u8]) -> Result<VersionsPage, ProxyError> {
             "NextVersionIdMarker" => {
                 read_text(&mut xml, &mut next_version_id_marker, "NextVersionIdMarker")?;
             }
-            other => {
-                if !listing.read(other, &mut xml)? {
-                    xml.skip()?;
-                }
-            }
+            other => listing.read_or_skip(other, &mut xml)?,
         }
     }
     xml.finish()?;

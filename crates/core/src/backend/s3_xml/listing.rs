@@ -29,9 +29,13 @@ pub(super) struct Listing {
 }
 
 impl ListingFields {
-    /// Reads the element `name` just opened if it is one of the shared ones; `false` if it
-    /// is not.
-    pub(super) fn read(&mut self, name: &str, xml: &mut XmlCursor<'_>) -> Result<bool, ProxyError> {
+    /// Reads the element `name` just opened if it is one of the shared ones, and skips it
+    /// (an element the gateway does not need) if it is not.
+    pub(super) fn read_or_skip(
+        &mut self,
+        name: &str,
+        xml: &mut XmlCursor<'_>,
+    ) -> Result<(), ProxyError> {
         match name {
             "CommonPrefixes" => self.prefixes.push(read_common_prefix(xml)?),
             "IsTruncated" => {
@@ -43,9 +47,9 @@ impl ListingFields {
                 let value = parse_encoding_type(&xml.text()?)?;
                 set_once(&mut self.encoding, value, "EncodingType")?;
             }
-            _ => return Ok(false),
+            _ => xml.skip()?,
         }
-        Ok(true)
+        Ok(())
     }
 
     /// A key of the listing as the client means it, decoded if the listing is URL-encoded.

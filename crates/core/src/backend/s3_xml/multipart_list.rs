@@ -66,11 +66,7 @@ pub fn parse_list_multipart_uploads(body: &[u8]) -> Result<UploadsPage, ProxyErr
             "NextUploadIdMarker" => {
                 read_text(&mut xml, &mut next_upload_id_marker, "NextUploadIdMarker")?;
             }
-            other => {
-                if !listing.read(other, &mut xml)? {
-                    xml.skip()?;
-                }
-            }
+            other => listing.read_or_skip(other, &mut xml)?,
         }
     }
     xml.finish()?;
