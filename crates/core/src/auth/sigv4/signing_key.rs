@@ -1,9 +1,7 @@
 //! SigV4 signing keys: derivation, caching, and signature computation.
 
-use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -74,11 +72,10 @@ pub struct SigningKeyCache {
 /// rather than tracking recency.
 const MAX_CACHED_KEYS: usize = 4096;
 
-/// The cache's key: date, region, service and secret in one string, each of the first three
-/// preceded by its length so that no two tuples spell the same key. One string lets a
-/// lookup borrow it as a `str` instead of building a key of four; it is zeroized on drop,
-/// like the secret it holds.
-#[derive(Debug)]
+/// The cache's key: date, region, service and secret in one string (one allocation per
+/// lookup rather than four), each of the first three preceded by its length so that no two
+/// tuples spell the same key. It is zeroized on drop, like the secret it holds.
+#[derive(Debug, PartialEq, Eq, Hash)]
 struct CacheKey(SecretString);
 
 impl CacheKey {
@@ -93,27 +90,6 @@ impl CacheKey {
     }
 }
 
-impl PartialEq for CacheKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.expose() == other.0.expose()
-    }
-}
-
-impl Eq for CacheKey {}
-
-// Hashes and compares as the `str` it borrows as, as `HashMap` lookups require.
-impl Hash for CacheKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.expose().hash(state);
-    }
-}
-
-impl Borrow<str> for CacheKey {
-    fn borrow(&self) -> &str {
-        self.0.expose()
-    }
-}
-
 impl SigningKeyCache {
     /// The signing key for these inputs, derived once and then reused.
     pub fn get(
@@ -125,7 +101,7 @@ impl SigningKeyCache {
     ) -> SigningKey {
         let key = CacheKey::new(secret, date, region, service);
         let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(found) = keys.get(key.0.expose()) {
+        if let Some(found) = keys.get(&key) {
             return found.clone();
         }
         if keys.len() >= MAX_CACHED_KEYS {
