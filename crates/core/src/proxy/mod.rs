@@ -5,8 +5,8 @@
 //! ```
 //!
 //! Each stage lives in its own module; the dispatch stage has one file per operation
-//! family (objects, listing, multipart, batch delete, copy, buckets), all methods of one
-//! internal dispatcher.
+//! family (objects, listing, versions, multipart, batch delete, copy, buckets), all methods
+//! of one internal dispatcher.
 
 mod batch_delete;
 mod body;
