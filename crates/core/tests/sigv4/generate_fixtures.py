@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the SigV4 oracle fixtures that `tests/sigv4_fixtures.rs` and
+"""Generates the SigV4 oracle fixtures that `tests/sigv4_fixtures/` and
 `tests/sigv4_aws_suite.rs` check the gateway's verifier against.
 
 The signatures come from botocore, the signer of boto3 and the AWS CLI, not from the code
