@@ -43,20 +43,7 @@ pub fn default_provider(root: &Path) -> Result<StaticProvider, ConfigError> {
         allowed_scopes: vec![AccessScope {
             bucket: DEFAULT_BUCKET.to_owned(),
             prefixes: vec![],
-            actions: vec![
-                Action::GetObject,
-                Action::GetObjectVersion,
-                Action::PutObject,
-                Action::DeleteObject,
-                Action::DeleteObjectVersion,
-                Action::ListBucket,
-                Action::ListBucketVersions,
-                Action::ListBucketMultipartUploads,
-                Action::ListMultipartUploadParts,
-                Action::AbortMultipartUpload,
-                Action::GetObjectTagging,
-                Action::PutObjectTagging,
-            ],
+            actions: Action::ALL.to_vec(),
         }],
     };
     StaticProvider::new(vec![bucket], vec![], vec![developer])

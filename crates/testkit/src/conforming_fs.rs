@@ -61,6 +61,18 @@ impl ConformingFs {
     }
 }
 
+/// The [`ReadConditions`] of a GetObject or HeadObject input (their fields share names).
+macro_rules! read_conditions {
+    ($input:expr) => {
+        ReadConditions {
+            if_match: $input.if_match.clone(),
+            if_none_match: $input.if_none_match.clone(),
+            if_modified_since: $input.if_modified_since.clone(),
+            if_unmodified_since: $input.if_unmodified_since.clone(),
+        }
+    };
+}
+
 /// The conditions of a read, as sent.
 struct ReadConditions {
     if_match: Option<ETagCondition>,
@@ -282,13 +294,7 @@ impl S3 for ConformingFs {
         &self,
         req: S3Request<GetObjectInput>,
     ) -> S3Result<S3Response<GetObjectOutput>> {
-        let input = &req.input;
-        let conditions = ReadConditions {
-            if_match: input.if_match.clone(),
-            if_none_match: input.if_none_match.clone(),
-            if_modified_since: input.if_modified_since.clone(),
-            if_unmodified_since: input.if_unmodified_since.clone(),
-        };
+        let conditions = read_conditions!(req.input);
         let response = self.fs.get_object(req).await?;
         let output = &response.output;
         conditions.check(output.e_tag.as_ref(), output.last_modified.as_ref())?;
@@ -299,13 +305,7 @@ impl S3 for ConformingFs {
         &self,
         req: S3Request<HeadObjectInput>,
     ) -> S3Result<S3Response<HeadObjectOutput>> {
-        let input = &req.input;
-        let conditions = ReadConditions {
-            if_match: input.if_match.clone(),
-            if_none_match: input.if_none_match.clone(),
-            if_modified_since: input.if_modified_since.clone(),
-            if_unmodified_since: input.if_unmodified_since.clone(),
-        };
+        let conditions = read_conditions!(req.input);
         let response = self.fs.head_object(req).await?;
         let output = &response.output;
         conditions.check(output.e_tag.as_ref(), output.last_modified.as_ref())?;

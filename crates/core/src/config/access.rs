@@ -37,6 +37,22 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, in declaration order.
+    pub const ALL: [Action; 12] = [
+        Action::GetObject,
+        Action::GetObjectVersion,
+        Action::PutObject,
+        Action::DeleteObject,
+        Action::DeleteObjectVersion,
+        Action::ListBucket,
+        Action::ListBucketVersions,
+        Action::ListBucketMultipartUploads,
+        Action::ListMultipartUploadParts,
+        Action::AbortMultipartUpload,
+        Action::GetObjectTagging,
+        Action::PutObjectTagging,
+    ];
+
     /// The actions an anonymous caller may use on a bucket marked `anonymous_access`.
     pub const ANONYMOUS_READ: [Action; 2] = [Action::GetObject, Action::ListBucket];
 
@@ -172,5 +188,11 @@ mod tests {
             Action::ListBucketMultipartUploads.as_str(),
             json.trim_matches('"')
         );
+        for action in Action::ALL {
+            let json = serde_json::to_string(&action).unwrap();
+            assert_eq!(action.as_str(), json.trim_matches('"'));
+        }
+        let distinct: std::collections::BTreeSet<_> = Action::ALL.into_iter().collect();
+        assert_eq!(distinct.len(), Action::ALL.len(), "each action once");
     }
 }

@@ -119,7 +119,7 @@ impl Harness {
         ];
         let data = [S3_DATA, LOCAL_DATA];
         let credentials = vec![
-            credential(WRITER, "writer", &["*"], &[], &ALL_ACTIONS),
+            credential(WRITER, "writer", &["*"], &[], &Action::ALL),
             credential(
                 READER,
                 "reader",
@@ -279,21 +279,6 @@ fn is_scratch_file(path: &Path) -> bool {
         .and_then(|name| name.to_str())
         .is_some_and(|name| name.starts_with(".tmp.") && name.ends_with(".internal.part"))
 }
-
-const ALL_ACTIONS: [Action; 12] = [
-    Action::GetObject,
-    Action::GetObjectVersion,
-    Action::PutObject,
-    Action::DeleteObject,
-    Action::DeleteObjectVersion,
-    Action::ListBucket,
-    Action::ListBucketVersions,
-    Action::ListBucketMultipartUploads,
-    Action::ListMultipartUploadParts,
-    Action::AbortMultipartUpload,
-    Action::GetObjectTagging,
-    Action::PutObjectTagging,
-];
 
 fn s3_bucket(name: &str, endpoint: &str, prefix: Option<&str>, public: bool) -> BucketConfig {
     BucketConfig {
