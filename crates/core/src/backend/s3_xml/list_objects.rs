@@ -10,12 +10,6 @@ use crate::api::response::ObjectEntry;
 use crate::api::xml_reader::XmlCursor;
 use crate::backend::BackendPage;
 
-/// An object entry as the backend sent it, before the key is decoded.
-struct RawObject {
-    key: String,
-    entry: ObjectEntry,
-}
-
 /// Parses the `ListBucketResult` of a ListObjectsV2 request into a page of backend keys.
 ///
 /// The gateway asks backends for `encoding-type=url`, so that keys with any character
@@ -47,13 +41,7 @@ pub fn parse_list_objects_v2(body: &[u8]) -> Result<BackendPage, ProxyError> {
         }
     }
     xml.finish()?;
-    let objects = objects
-        .into_iter()
-        .map(|raw| {
-            let key = listing.decode(raw.key)?;
-            Ok(ObjectEntry { key, ..raw.entry })
-        })
-        .collect::<Result<_, ProxyError>>()?;
+    listing.decode_keys(&mut objects, |object| &mut object.key)?;
     let listing = listing.finish("ListBucketResult")?;
     Ok(BackendPage {
         objects,
@@ -62,8 +50,8 @@ pub fn parse_list_objects_v2(body: &[u8]) -> Result<BackendPage, ProxyError> {
     })
 }
 
-/// Reads the children of a `<Contents>`.
-fn read_object(xml: &mut XmlCursor<'_>) -> Result<RawObject, ProxyError> {
+/// Reads the children of a `<Contents>`; the key is left as sent.
+fn read_object(xml: &mut XmlCursor<'_>) -> Result<ObjectEntry, ProxyError> {
     let mut key = None;
     let mut last_modified = None;
     let mut etag = None;
@@ -87,14 +75,11 @@ fn read_object(xml: &mut XmlCursor<'_>) -> Result<RawObject, ProxyError> {
     if key.is_empty() {
         return Err(malformed("<Contents> has an empty <Key>."));
     }
-    Ok(RawObject {
-        entry: ObjectEntry {
-            key: String::new(),
-            last_modified: required(last_modified, "Contents", "LastModified")?,
-            etag: etag.as_deref().and_then(normalize_etag),
-            size: required(size, "Contents", "Size")?,
-            storage_class: non_empty_token(storage_class),
-        },
+    Ok(ObjectEntry {
         key,
+        last_modified: required(last_modified, "Contents", "LastModified")?,
+        etag: etag.as_deref().and_then(normalize_etag),
+        size: required(size, "Contents", "Size")?,
+        storage_class: non_empty_token(storage_class),
     })
 }

@@ -44,13 +44,7 @@ pub fn parse_list_versions(body: &[u8]) -> Result<VersionsPage, ProxyError> {
         }
     }
     xml.finish()?;
-    let entries = entries
-        .into_iter()
-        .map(|entry| {
-            let key = listing.decode(entry.key)?;
-            Ok(VersionEntry { key, ..entry })
-        })
-        .collect::<Result<_, ProxyError>>()?;
+    listing.decode_keys(&mut entries, |entry| &mut entry.key)?;
     let listing = listing.finish("ListVersionsResult")?;
     if listing.is_truncated && listing.next_key_marker.is_none() {
         return Err(malformed(

@@ -52,10 +52,19 @@ impl ListingFields {
         Ok(())
     }
 
-    /// A key of the listing as the client means it, decoded if the listing is URL-encoded.
-    /// Call it once the whole document has been read.
-    pub(super) fn decode(&self, key: String) -> Result<String, ProxyError> {
-        decode_field(key, self.encoding.unwrap_or(KeyEncoding::Plain))
+    /// Decodes the key of each entry in place, if the listing is URL-encoded. Call it once
+    /// the whole document has been read.
+    pub(super) fn decode_keys<T>(
+        &self,
+        entries: &mut [T],
+        key: fn(&mut T) -> &mut String,
+    ) -> Result<(), ProxyError> {
+        let encoding = self.encoding.unwrap_or(KeyEncoding::Plain);
+        for entry in entries {
+            let field = key(entry);
+            *field = decode_field(std::mem::take(field), encoding)?;
+        }
+        Ok(())
     }
 
     /// The shared fields, decoded; `IsTruncated` is required in the document `root`.

@@ -70,13 +70,7 @@ pub fn parse_list_multipart_uploads(body: &[u8]) -> Result<UploadsPage, ProxyErr
         }
     }
     xml.finish()?;
-    let uploads = uploads
-        .into_iter()
-        .map(|upload| {
-            let key = listing.decode(upload.key)?;
-            Ok(UploadEntry { key, ..upload })
-        })
-        .collect::<Result<_, ProxyError>>()?;
+    listing.decode_keys(&mut uploads, |upload| &mut upload.key)?;
     let listing = listing.finish("ListMultipartUploadsResult")?;
     Ok(UploadsPage {
         uploads,
