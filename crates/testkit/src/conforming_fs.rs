@@ -151,20 +151,18 @@ fn validators(e_tag: Option<&ETag>, last_modified: Option<&Timestamp>) -> http::
     headers
 }
 
-/// Every byte but `A-Z a-z 0-9 . - * _`: S3's form encoding of listing fields.
-const FORM_ENCODED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'.')
+/// Every byte but RFC 3986's unreserved characters and `/`: what S3 percent-encodes in
+/// listing fields.
+const URL_ENCODED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
-    .remove(b'*')
-    .remove(b'_');
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
 
-/// A listing field as S3 writes it under `encoding-type=url` (a space as `+`).
+/// A listing field as S3 writes it under `encoding-type=url` (`a b/c+d` → `a%20b/c%2Bd`).
 fn url_encode(value: &str) -> String {
-    value
-        .split(' ')
-        .map(|piece| utf8_percent_encode(piece, FORM_ENCODED).to_string())
-        .collect::<Vec<_>>()
-        .join("+")
+    utf8_percent_encode(value, URL_ENCODED).to_string()
 }
 
 fn wants_url(encoding: Option<&EncodingType>) -> bool {
@@ -320,8 +318,9 @@ impl S3 for ConformingFs {
         let output = &mut response.output;
         if wants_url(output.encoding_type.as_ref()) {
             encode_entries(&mut output.contents, &mut output.common_prefixes);
+            // V1's `Prefix` is echoed as sent: S3 does not encode it (botocore's
+            // `decode_list_object` does not decode it).
             for field in [
-                &mut output.prefix,
                 &mut output.delimiter,
                 &mut output.marker,
                 &mut output.next_marker,
@@ -388,8 +387,11 @@ impl S3 for ConformingFs {
                 "Invalid version id specified"
             ));
         }
-        let (key_marker, version_id_marker) =
-            (input.key_marker.clone(), input.version_id_marker.clone());
+        let mut key_marker = input.key_marker.clone();
+        if wants_url(input.encoding_type.as_ref()) {
+            encode_field(&mut key_marker);
+        }
+        let version_id_marker = input.version_id_marker.clone();
         let listing = req.map_input(|input| ListObjectsV2Input {
             bucket: input.bucket,
             prefix: input.prefix,

@@ -7,7 +7,11 @@ use multistore::auth::sigv4::encode_query_component;
 use crate::harness::{Harness, Kind, WRITER};
 use crate::xml;
 
-both_backends!(odd_characters_round_trip, plus_in_path_is_a_plus);
+both_backends!(
+    odd_characters_round_trip,
+    plus_in_path_is_a_plus,
+    encoded_listings_encode_what_s3_encodes
+);
 
 /// Keys under `odd/`, each with a character that URLs, XML or SigV4 treat specially.
 const ODD_CHARACTERS: &[&str] = &[
@@ -165,4 +169,62 @@ async fn plus_in_path_is_a_plus(kind: Kind) {
         .await
         .ok();
     assert_eq!(plus.text(), "plus");
+}
+
+/// `encoding-type=url` as S3 applies it, field by field (the fields botocore's
+/// `decode_list_object`, `decode_list_object_v2` and `decode_list_object_versions` decode):
+/// `/` and RFC 3986's unreserved characters stay, every other byte is `%XX`; V1 echoes its
+/// request `Prefix` unencoded, V2 and ListObjectVersions encode it.
+async fn encoded_listings_encode_what_s3_encodes(kind: Kind) {
+    let h = Harness::start(kind).await;
+    for key in ["enc/a b/c", "enc/p%q", "enc/x+y", "enc/é"] {
+        h.object(Method::PUT, h.bucket(), key)
+            .body("x")
+            .signed(WRITER)
+            .send()
+            .await
+            .ok();
+    }
+    let keys = ["enc/p%25q", "enc/x%2By", "enc/%C3%A9"];
+    let folders = ["enc/a%20b/"];
+    let common = "prefix=enc%2F&delimiter=%2F&encoding-type=url";
+
+    let v1 = list(&h, &format!("{common}&marker=enc%2Fa%20")).await;
+    assert_eq!(xml::listed_keys(&v1), keys, "{v1}");
+    assert_eq!(xml::common_prefixes(&v1), folders, "{v1}");
+    assert_eq!(xml::value(&v1, "Prefix").as_deref(), Some("enc/"), "{v1}");
+    assert_eq!(xml::value(&v1, "Delimiter").as_deref(), Some("/"));
+    assert_eq!(xml::value(&v1, "Marker").as_deref(), Some("enc/a%20"));
+
+    let v2 = list(&h, &format!("list-type=2&{common}&start-after=enc%2Fa%20")).await;
+    assert_eq!(xml::listed_keys(&v2), keys, "{v2}");
+    assert_eq!(xml::common_prefixes(&v2), folders, "{v2}");
+    assert_eq!(xml::value(&v2, "Prefix").as_deref(), Some("enc/"), "{v2}");
+    assert_eq!(xml::value(&v2, "Delimiter").as_deref(), Some("/"));
+    assert_eq!(xml::value(&v2, "StartAfter").as_deref(), Some("enc/a%20"));
+
+    let versions = list(&h, &format!("versions&{common}&key-marker=enc%2Fa%20")).await;
+    assert_eq!(xml::values(&versions, "Key"), keys, "{versions}");
+    assert_eq!(xml::common_prefixes(&versions), folders, "{versions}");
+    assert_eq!(xml::value(&versions, "Prefix").as_deref(), Some("enc/"));
+    assert_eq!(
+        xml::value(&versions, "KeyMarker").as_deref(),
+        Some("enc/a%20")
+    );
+
+    // A prefix with a space: V1 echoes it as sent, V2 encodes it.
+    let narrow = "prefix=enc%2Fa%20b&encoding-type=url";
+    let v1 = list(&h, narrow).await;
+    assert_eq!(
+        xml::value(&v1, "Prefix").as_deref(),
+        Some("enc/a b"),
+        "{v1}"
+    );
+    assert_eq!(xml::listed_keys(&v1), ["enc/a%20b/c"]);
+    let v2 = list(&h, &format!("list-type=2&{narrow}")).await;
+    assert_eq!(
+        xml::value(&v2, "Prefix").as_deref(),
+        Some("enc/a%20b"),
+        "{v2}"
+    );
 }

@@ -91,7 +91,7 @@ pub(crate) fn unescape(text: &str) -> String {
 }
 
 /// Decodes a field of an `encoding-type=url` listing as botocore's `unquote_plus` does:
-/// S3 form-encodes them, a space as `+` and a plus as `%2B`.
+/// `%XX` is a byte and `+` a space (S3 writes a plus as `%2B`).
 pub(crate) fn form_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

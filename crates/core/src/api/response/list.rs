@@ -39,8 +39,10 @@ pub struct ListPage {
 ///
 /// Request fields are echoed from `params`. `owner` appears in every V1 entry, as in S3,
 /// and in V2 entries when the client asked for `fetch-owner`. With `encoding-type=url` the
-/// fields S3 encodes are URL-encoded: V1 `Delimiter`, `Marker`, `Prefix`, `NextMarker`,
-/// `Key`; V2 `Delimiter`, `Prefix`, `Key`, `StartAfter`; both `CommonPrefixes/Prefix`.
+/// fields S3 encodes are URL-encoded: V1 `Delimiter`, `Marker`, `NextMarker`, `Key`; V2
+/// `Delimiter`, `Prefix`, `Key`, `StartAfter`; both `CommonPrefixes/Prefix`. V1's request
+/// `Prefix` is echoed as it was sent: S3 does not encode it, and botocore, which decodes
+/// exactly what S3 encodes (`decode_list_object` in `botocore/handlers.py`), leaves it be.
 pub fn render_list_objects(
     bucket: &str,
     params: &ListObjectsParams,
@@ -50,7 +52,11 @@ pub fn render_list_objects(
     let encoding = params.encoding;
     let mut doc = XmlDocument::new("ListBucketResult", Namespace::S3);
     doc.element("Name", bucket);
-    doc.listing_element("Prefix", &params.prefix, encoding);
+    let prefix_encoding = match params.version {
+        ListVersion::V1 { .. } => KeyEncoding::Plain,
+        ListVersion::V2 { .. } => encoding,
+    };
+    doc.listing_element("Prefix", &params.prefix, prefix_encoding);
     let entry_owner = match &params.version {
         ListVersion::V1 { marker } => {
             doc.listing_element("Marker", marker.as_deref().unwrap_or_default(), encoding);

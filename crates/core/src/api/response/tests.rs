@@ -12,7 +12,7 @@ use crate::registry::DEFAULT_BUCKET_OWNER;
 
 /// Keys with every character class that matters: space, `+`, `%`, `/`, `&`, `<`, Unicode.
 const KEY: &str = "dir/a b+c%25&<é😀.txt";
-const ENCODED_KEY: &str = "dir%2Fa+b%2Bc%2525%26%3C%C3%A9%F0%9F%98%80.txt";
+const ENCODED_KEY: &str = "dir/a%20b%2Bc%2525%26%3C%C3%A9%F0%9F%98%80.txt";
 const PREFIX: &str = "dir/a b+";
 const MARKER: &str = "dir/a b+c%&<0";
 const NEXT_MARKER: &str = "dir/é ñ+z";
@@ -21,7 +21,8 @@ const COMMON_PREFIX: &str = "dir/a b+c|";
 const DELIMITER: &str = "| +";
 const TOKEN: &str = "opaque token+/=";
 
-/// What botocore does to these fields: `unquote_plus`.
+/// What botocore does to the fields S3 encodes: `unquote_plus` (`botocore/compat.py`
+/// `unquote_str`), applied only to the fields `botocore/handlers.py` lists per operation.
 fn unquote_plus(value: &str) -> String {
     let spaced = value.replace('+', " ");
     percent_decode_str(&spaced)
@@ -101,13 +102,16 @@ fn list_page(next: &str) -> ListPage {
 }
 
 #[test]
-fn the_encoding_is_form_encoding() {
+fn the_encoding_is_percent_encoding_that_leaves_slashes() {
     assert_eq!(url_encode(KEY), ENCODED_KEY);
-    assert_eq!(url_encode(DELIMITER), "%7C+%2B");
+    assert_eq!(url_encode(DELIMITER), "%7C%20%2B");
+    assert_eq!(url_encode("/"), "/");
 }
 
+/// botocore's `decode_list_object` decodes `Delimiter`, `Marker`, `NextMarker`, `Key` and
+/// `CommonPrefixes/Prefix`, but not the request `Prefix`, which S3 sends as it was given.
 #[test]
-fn list_objects_v1_encodes_delimiter_marker_prefix_next_marker_and_keys() {
+fn list_objects_v1_encodes_delimiter_markers_and_keys_but_not_the_prefix() {
     let params = list_params(
         KeyEncoding::Url,
         ListVersion::V1 {
@@ -119,12 +123,16 @@ fn list_objects_v1_encodes_delimiter_marker_prefix_next_marker_and_keys() {
     assert_encoded(&xml, "Marker", &[MARKER]);
     assert_encoded(&xml, "NextMarker", &[NEXT_MARKER]);
     assert_encoded(&xml, "Key", &[KEY]);
-    // The request prefix, then the common prefix.
-    assert_encoded(&xml, "Prefix", &[PREFIX, COMMON_PREFIX]);
+    // The request prefix as sent, then the common prefix encoded.
+    let prefixes = texts(&xml, "Prefix");
+    assert_eq!(prefixes, [PREFIX.to_owned(), url_encode(COMMON_PREFIX)]);
+    assert_eq!(unquote_plus(&prefixes[1]), COMMON_PREFIX);
     assert_plain(&xml, "EncodingType", &["url"]);
     assert!(xml.contains(&format!("<Key>{ENCODED_KEY}</Key>")));
 }
 
+/// botocore's `decode_list_object_v2`: `Delimiter`, `Prefix`, `StartAfter`, `Key`,
+/// `CommonPrefixes/Prefix`.
 #[test]
 fn list_objects_v2_encodes_delimiter_prefix_start_after_and_keys_but_not_tokens() {
     let params = list_params(
@@ -180,6 +188,8 @@ fn list_multipart_uploads_encodes_delimiter_markers_prefix_and_keys() {
     assert_plain(&xml, "EncodingType", &["url"]);
 }
 
+/// botocore's `decode_list_object_versions`: `KeyMarker`, `NextKeyMarker`, `Prefix`,
+/// `Delimiter`, `Version/Key`, `DeleteMarker/Key`, `CommonPrefixes/Prefix`.
 #[test]
 fn list_versions_encodes_delimiter_markers_prefix_and_keys() {
     let params = ListVersionsParams {
@@ -267,7 +277,15 @@ fn every_kind_of_key_round_trips_through_a_listing() {
         let found = texts(&xml, "Key");
         let decoded: Vec<String> = match encoding {
             KeyEncoding::Plain => found,
-            KeyEncoding::Url => found.iter().map(|v| unquote_plus(v)).collect(),
+            KeyEncoding::Url => {
+                // A client that percent-decodes without reading `+` as a space gets the
+                // keys back too.
+                let percent_decoded: Vec<String> = (found.iter())
+                    .map(|v| percent_decode_str(v).decode_utf8().unwrap().into_owned())
+                    .collect();
+                assert_eq!(percent_decoded, keys);
+                found.iter().map(|v| unquote_plus(v)).collect()
+            }
         };
         assert_eq!(decoded, keys, "{encoding:?}");
     }

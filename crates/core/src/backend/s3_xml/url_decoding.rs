@@ -3,9 +3,11 @@
 use super::malformed;
 use crate::ProxyError;
 
-/// Decodes a listing field S3 form-encoded: `+` is a space, `%XX` a byte, everything else
-/// itself; the bytes must then be UTF-8. The inverse of
-/// [`url_encode`](crate::api::response::url_encode), and of what AWS, MinIO and Ceph send.
+/// Decodes a listing field S3 URL-encoded: `+` is a space, `%XX` a byte, everything else
+/// itself; the bytes must then be UTF-8. This is botocore's `unquote_plus`, so it reads a
+/// space written `%20` (as [`url_encode`](crate::api::response::url_encode) and the ceph
+/// s3-tests expect of S3) and one written `+` (as some S3 servers send it) alike; S3 writes a
+/// literal `+` as `%2B`.
 ///
 /// A `%` not followed by two hex digits, or bytes that are not UTF-8, make the answer
 /// malformed: guessing would change the key.
@@ -56,6 +58,7 @@ mod tests {
         assert_eq!(form_decode("%e6%97%a5%E6%97%A5").unwrap(), "日日");
         assert_eq!(form_decode("").unwrap(), "");
         assert_eq!(form_decode("plain/key.txt").unwrap(), "plain/key.txt");
+        assert_eq!(form_decode("a%20b/c+d").unwrap(), "a b/c d");
     }
 
     #[test]
