@@ -1,6 +1,6 @@
 //! Which headers cross the gateway, in each direction.
 
-use http::header::{self, HeaderMap, HeaderName};
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 /// Headers of a read that the backend must see: ranges, conditions, SSE-C keys.
 const READ_HEADERS: &[HeaderName] = &[
@@ -110,6 +110,33 @@ pub(crate) fn response_headers(mut backend: HeaderMap) -> HeaderMap {
     backend
 }
 
+/// `Content-Encoding` without the `aws-chunked` framing the gateway removes. As S3 does,
+/// only that token goes: the other codings stay exactly as sent (`aws-chunked, gzip, br`
+/// is stored as `gzip, br`), and a value without the token is not touched.
+pub(crate) fn remove_aws_chunked(headers: &mut HeaderMap) {
+    let Some(encoding) = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return;
+    };
+    let is_framing = |coding: &str| coding.trim().eq_ignore_ascii_case("aws-chunked");
+    if !encoding.split(',').any(is_framing) {
+        return;
+    }
+    let rest =
+        (encoding.split(',')).filter(|coding| !is_framing(coding) && !coding.trim().is_empty());
+    let rest = rest.collect::<Vec<_>>().join(",");
+    match HeaderValue::from_str(rest.trim()) {
+        Ok(value) if !value.is_empty() => {
+            headers.insert(header::CONTENT_ENCODING, value);
+        }
+        _ => {
+            headers.remove(header::CONTENT_ENCODING);
+        }
+    }
+}
+
 fn copy(from: &HeaderMap, to: &mut HeaderMap, keep: impl Fn(&HeaderName) -> bool) {
     for (name, value) in from {
         if keep(name) {
@@ -120,8 +147,6 @@ fn copy(from: &HeaderMap, to: &mut HeaderMap, keep: impl Fn(&HeaderName) -> bool
 
 #[cfg(test)]
 mod tests {
-    use http::HeaderValue;
-
     use super::*;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
@@ -192,5 +217,25 @@ mod tests {
         let out = response_headers(backend);
         assert!(out.contains_key("etag") && out.contains_key("x-amz-meta-owner"));
         assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn only_the_aws_chunked_coding_is_removed() {
+        let cases = [
+            ("gzip, br", Some("gzip, br")),
+            ("gzip,br", Some("gzip,br")),
+            ("aws-chunked", None),
+            ("AWS-Chunked , gzip", Some("gzip")),
+            ("aws-chunked,gzip, br", Some("gzip, br")),
+            ("gzip, aws-chunked, br", Some("gzip, br")),
+            ("gzip ,  deflate", Some("gzip ,  deflate")),
+        ];
+        for (sent, stored) in cases {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(sent));
+            remove_aws_chunked(&mut headers);
+            let kept = headers.get(header::CONTENT_ENCODING);
+            assert_eq!(kept.map(|v| v.to_str().unwrap()), stored, "{sent}");
+        }
     }
 }

@@ -252,7 +252,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
             }
             coverage @ BodyCoverage::SignedChunks { .. } => {
                 let length = declared.ok_or(ProxyError::MissingContentLength)?;
-                remove_aws_chunked(&mut headers);
+                super::headers::remove_aws_chunked(&mut headers);
                 headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
                 let stream = coverage.payload(B::body_into_stream(payload.body), client);
                 (
@@ -277,7 +277,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     ) -> Result<StoreUpload, ProxyError> {
         let length = self.check_upload_size(client)?;
         let mut headers = client.clone();
-        remove_aws_chunked(&mut headers);
+        super::headers::remove_aws_chunked(&mut headers);
         let coverage = BodyCoverage::of(payload.signature.as_ref(), client);
         let body = coverage.payload(B::body_into_stream(payload.body), client);
         Ok(StoreUpload {
@@ -307,29 +307,6 @@ pub(crate) fn refuse_versions(version_id: Option<&str>) -> Result<(), ProxyError
         Some(_) => Err(ProxyError::NotImplemented(
             "Object versions are not supported by this bucket's backend.".into(),
         )),
-    }
-}
-
-/// `Content-Encoding` without the `aws-chunked` framing the gateway removes.
-fn remove_aws_chunked(headers: &mut HeaderMap) {
-    let Some(encoding) = headers
-        .get(header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return;
-    };
-    let rest: Vec<&str> = encoding
-        .split(',')
-        .map(str::trim)
-        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("aws-chunked"))
-        .collect();
-    match HeaderValue::from_str(&rest.join(",")) {
-        Ok(value) if !rest.is_empty() => {
-            headers.insert(header::CONTENT_ENCODING, value);
-        }
-        _ => {
-            headers.remove(header::CONTENT_ENCODING);
-        }
     }
 }
 

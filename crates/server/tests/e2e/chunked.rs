@@ -40,6 +40,58 @@ pub(crate) fn chunked_put(
     chunk_size: usize,
     flaw: Flaw,
 ) -> Prepared {
+    let upload = Upload {
+        bucket,
+        object_key,
+        data,
+        chunk_size,
+        flaw,
+        content_encoding: "aws-chunked",
+    };
+    build(h, key, &upload)
+}
+
+/// A valid signed streaming PutObject of `data` in one chunk, sent with this
+/// `Content-Encoding` (which names `aws-chunked` among other codings).
+pub(crate) fn chunked_put_encoded(
+    h: &Harness,
+    key: Key,
+    bucket: &str,
+    object_key: &str,
+    data: &[u8],
+    content_encoding: &str,
+) -> Prepared {
+    let upload = Upload {
+        bucket,
+        object_key,
+        data,
+        chunk_size: data.len().max(1),
+        flaw: Flaw::None,
+        content_encoding,
+    };
+    build(h, key, &upload)
+}
+
+/// What a streaming upload sends.
+struct Upload<'a> {
+    bucket: &'a str,
+    object_key: &'a str,
+    data: &'a [u8],
+    chunk_size: usize,
+    flaw: Flaw,
+    content_encoding: &'a str,
+}
+
+/// The signed, framed request of `upload`.
+fn build(h: &Harness, key: Key, upload: &Upload<'_>) -> Prepared {
+    let &Upload {
+        bucket,
+        object_key,
+        data,
+        chunk_size,
+        flaw,
+        content_encoding,
+    } = upload;
     let chunks: Vec<&[u8]> = data
         .chunks(chunk_size)
         .chain(std::iter::once(&[][..]))
@@ -63,7 +115,10 @@ pub(crate) fn chunked_put(
     let address = h.address.to_string();
     let mut headers = HeaderMap::new();
     headers.insert("host", HeaderValue::from_str(&address).expect("host"));
-    headers.insert("content-encoding", HeaderValue::from_static("aws-chunked"));
+    headers.insert(
+        "content-encoding",
+        HeaderValue::from_str(content_encoding).expect("content-encoding"),
+    );
     headers.insert("content-type", HeaderValue::from_static("text/plain"));
     let declared = match flaw {
         Flaw::DeclaredLength(length) => length,

@@ -39,6 +39,7 @@ mod batch_delete;
 mod buckets;
 mod conditional;
 mod copy;
+mod entity_headers;
 mod listing;
 mod multipart;
 mod objects;
