@@ -6,6 +6,7 @@ mod operation;
 pub mod request;
 pub mod request_body;
 pub mod response;
+pub(crate) mod rfc2047;
 pub(crate) mod xml_reader;
 
 pub use key::{MAX_KEY_LEN, validate_key};

@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use super::StoreBucket;
 use crate::ProxyError;
 use crate::api::request_body::Tag;
+use crate::api::rfc2047;
 
 /// `Content-Type` of objects stored without one, as S3 reports it.
 pub(super) const DEFAULT_CONTENT_TYPE: &str = "binary/octet-stream";
@@ -89,7 +90,8 @@ impl ObjectAttributes {
     }
 
     /// Replaces the user metadata with the `x-amz-meta-*` headers of `headers` (several
-    /// values of one name are joined with `,`, as S3 does).
+    /// values of one name are joined with `,`, as S3 does). Values are kept as text: raw
+    /// UTF-8 as it is, RFC 2047 encoded-words decoded, as S3 stores them.
     pub(super) fn set_user_metadata(&mut self, headers: &HeaderMap) -> Result<(), ProxyError> {
         self.user_metadata.clear();
         for name in headers.keys() {
@@ -101,8 +103,8 @@ impl ObjectAttributes {
                 .iter()
                 .map(value_text)
                 .collect::<Result<Vec<_>, _>>()?;
-            self.user_metadata
-                .insert(suffix.to_owned(), values.join(","));
+            let value = rfc2047::decode(&values.join(",")).into_owned();
+            self.user_metadata.insert(suffix.to_owned(), value);
         }
         Ok(())
     }
@@ -113,7 +115,8 @@ impl ObjectAttributes {
         tags.map(|(key, value)| Tag { key, value }).collect()
     }
 
-    /// Writes the entity headers, user metadata, tag count and storage class.
+    /// Writes the entity headers, user metadata, tag count and storage class. Metadata
+    /// that is not printable US-ASCII is written as RFC 2047 encoded-words, as S3 returns it.
     pub(super) fn write_headers(&self, headers: &mut HeaderMap) {
         let content_type = self.content_type.as_deref();
         insert(
@@ -129,7 +132,7 @@ impl ObjectAttributes {
         for (name, value) in &self.user_metadata {
             let name = format!("{USER_METADATA_PREFIX}{name}");
             if let Ok(name) = HeaderName::from_bytes(name.as_bytes()) {
-                insert(headers, name, value);
+                insert(headers, name, &rfc2047::encode(value));
             }
         }
         if !self.tags.is_empty() {

@@ -1,12 +1,13 @@
 //! What an object carries besides its bytes comes back as S3 returns it: `Content-Encoding`
-//! as sent (only `aws-chunked` framing removed).
+//! as sent (only `aws-chunked` framing removed), and user metadata that is not US-ASCII as
+//! RFC 2047 encoded-words.
 
 use http::Method;
 
 use crate::chunked::chunked_put_encoded;
 use crate::harness::{Harness, Kind, WRITER};
 
-both_backends!(content_encoding_keeps_its_spelling);
+both_backends!(content_encoding_keeps_its_spelling, non_ascii_metadata);
 
 /// `Content-Encoding` of `key` on GET and on HEAD.
 async fn content_encodings(h: &Harness, key: &str) -> [Option<String>; 2] {
@@ -53,5 +54,38 @@ async fn content_encoding_keeps_its_spelling(kind: Kind) {
         let expected = Some("gzip, br".to_owned());
         let found = content_encodings(&h, "encoding/chunked").await;
         assert_eq!(found, [expected.clone(), expected], "{sent}");
+    }
+}
+
+/// AWS, "Working with object metadata": values are decoded per RFC 2047 when stored and,
+/// when they are not US-ASCII, encoded per RFC 2047 when returned.
+async fn non_ascii_metadata(kind: Kind) {
+    let h = Harness::start(kind).await;
+    h.object(Method::PUT, h.bucket(), "meta/unicode")
+        .header("x-amz-meta-encoded", "=?UTF-8?B?Y2Fmw6kg4piV?=")
+        // Raw UTF-8 bytes, as curl sends them.
+        .header("x-amz-meta-raw", "café ☕")
+        .header("x-amz-meta-ascii-word", "=?UTF-8?B?Y2FmZQ==?=")
+        .header("x-amz-meta-plain", "cafe")
+        .body("x")
+        .signed(WRITER)
+        .send()
+        .await
+        .ok();
+    for method in [Method::GET, Method::HEAD] {
+        let response = h
+            .object(method.clone(), h.bucket(), "meta/unicode")
+            .signed(WRITER)
+            .send()
+            .await
+            .ok();
+        for (name, value) in [
+            ("x-amz-meta-encoded", "=?UTF-8?B?Y2Fmw6kg4piV?="),
+            ("x-amz-meta-raw", "=?UTF-8?B?Y2Fmw6kg4piV?="),
+            ("x-amz-meta-ascii-word", "cafe"),
+            ("x-amz-meta-plain", "cafe"),
+        ] {
+            assert_eq!(response.header(name), Some(value), "{method} {name}");
+        }
     }
 }

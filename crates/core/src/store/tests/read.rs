@@ -66,6 +66,42 @@ fn metadata_written_is_metadata_read() {
     });
 }
 
+/// AWS, "Working with object metadata": values are decoded per RFC 2047 when stored and,
+/// when not US-ASCII, encoded per RFC 2047 when returned.
+#[test]
+fn non_ascii_metadata_is_stored_decoded_and_returned_as_encoded_words() {
+    each_store(|fixture| async move {
+        let bucket = &fixture.bucket;
+        let request = headers(&[
+            ("x-amz-meta-b-word", "=?UTF-8?B?Y2Fmw6k=?="),
+            ("x-amz-meta-q-word", "=?utf-8?q?caf=C3=A9?="),
+            ("x-amz-meta-raw", "café"),
+            ("x-amz-meta-ascii-word", "=?UTF-8?B?Y2FmZQ==?="),
+            ("x-amz-meta-plain", "cafe =? ?="),
+        ]);
+        let length = Some(DATA.len() as u64);
+        bucket
+            .write("m", &request, body(DATA), length)
+            .await
+            .unwrap();
+        let expected = [
+            ("x-amz-meta-b-word", "=?UTF-8?B?Y2Fmw6k=?="),
+            ("x-amz-meta-q-word", "=?UTF-8?B?Y2Fmw6k=?="),
+            ("x-amz-meta-raw", "=?UTF-8?B?Y2Fmw6k=?="),
+            ("x-amz-meta-ascii-word", "cafe"),
+            ("x-amz-meta-plain", "cafe =? ?="),
+        ];
+        for response in [
+            get(bucket, "m", &HeaderMap::new()).await.unwrap().0,
+            head(bucket, "m", &HeaderMap::new()).await.unwrap(),
+        ] {
+            for (name, value) in expected {
+                assert_eq!(header(&response, name), Some(value), "{name}");
+            }
+        }
+    });
+}
+
 #[test]
 fn objects_without_metadata_get_defaults() {
     each_store(|fixture| async move {
