@@ -9,6 +9,8 @@
 //! * ListParts answers that say `<IsTruncated>false</IsTruncated>` and list parts in
 //!   order (`s3s-fs` returns every part, in directory order, without `IsTruncated`), and
 //!   `NoSuchUpload` for an upload that does not exist (`s3s-fs` lists no parts);
+//! * `Content-Encoding` stored without the `aws-chunked` token of a streaming upload
+//!   (`s3s-fs` stores it as sent);
 //! * ListObjectVersions and GetBucketVersioning (`s3s-fs` answers `NotImplemented`), as
 //!   S3 answers them for a bucket whose versioning was never enabled: each object is its
 //!   one `null` version.
@@ -184,6 +186,19 @@ fn encode_entries(contents: &mut Option<Vec<Object>>, prefixes: &mut Option<Vec<
     }
 }
 
+/// A `Content-Encoding` as S3 stores it: the `aws-chunked` framing token removed, the other
+/// codings as sent; `None` when nothing is left.
+fn without_aws_chunked(encoding: &str) -> Option<String> {
+    let is_framing = |coding: &str| coding.trim().eq_ignore_ascii_case("aws-chunked");
+    if !encoding.split(',').any(is_framing) {
+        return Some(encoding.to_owned());
+    }
+    let rest: Vec<&str> = (encoding.split(','))
+        .filter(|coding| !is_framing(coding) && !coding.trim().is_empty())
+        .collect();
+    Some(rest.join(",").trim().to_owned()).filter(|rest| !rest.is_empty())
+}
+
 #[async_trait::async_trait]
 impl S3 for ConformingFs {
     // Served by `s3s-fs` as they are.
@@ -265,13 +280,6 @@ impl S3 for ConformingFs {
         self.fs.list_buckets(req).await
     }
 
-    async fn put_object(
-        &self,
-        req: S3Request<PutObjectInput>,
-    ) -> S3Result<S3Response<PutObjectOutput>> {
-        self.fs.put_object(req).await
-    }
-
     async fn upload_part(
         &self,
         req: S3Request<UploadPartInput>,
@@ -287,6 +295,15 @@ impl S3 for ConformingFs {
     }
 
     // Filled in or corrected.
+
+    async fn put_object(
+        &self,
+        mut req: S3Request<PutObjectInput>,
+    ) -> S3Result<S3Response<PutObjectOutput>> {
+        let encoding = &mut req.input.content_encoding;
+        *encoding = encoding.as_deref().and_then(without_aws_chunked);
+        self.fs.put_object(req).await
+    }
 
     async fn get_object(
         &self,
