@@ -115,6 +115,7 @@ impl StoreBucket {
             etag: etag.clone(),
             store_etag: meta.e_tag.clone(),
             part_sizes,
+            upload_id: None,
             attributes,
         };
         self.save_record(&record).await?;

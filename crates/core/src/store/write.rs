@@ -153,6 +153,7 @@ impl StoreBucket {
             etag: etag.clone(),
             store_etag,
             part_sizes: Vec::new(),
+            upload_id: None,
             attributes,
         };
         self.save_record(&record).await?;
@@ -195,6 +196,7 @@ impl StoreBucket {
             etag,
             store_etag: state.meta.e_tag.clone(),
             part_sizes: Vec::new(),
+            upload_id: None,
             attributes: ObjectAttributes::default(),
         });
         record.attributes.tags = tags.into_iter().map(|tag| (tag.key, tag.value)).collect();

@@ -7,6 +7,7 @@ mod listing;
 mod multipart;
 mod multipart_list;
 mod read;
+mod retry;
 mod write;
 
 use std::future::Future;
