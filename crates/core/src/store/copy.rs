@@ -3,12 +3,11 @@
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use http::{HeaderMap, HeaderName};
-use object_store::{CopyOptions, PutMode};
+use object_store::PutMode;
 
 use super::conditions::{self, ConditionHeaders, Verdict};
 use super::metadata::parse_tagging_header;
 use super::metadata::{ObjectAttributes, ObjectRecord, STORAGE_CLASS, TAGGING, header_text};
-use super::sink::Sink;
 use super::write::{BodyCheck, receive};
 use super::{StoreBucket, store_error, store_failure};
 use crate::ProxyError;
@@ -99,13 +98,9 @@ impl StoreBucket {
         } else {
             let source_path = source.data_path(source_key)?;
             if self.same_store(source) {
-                let copied = self
-                    .store
-                    .copy_opts(&source_path, &dest_path, CopyOptions::default())
-                    .await;
-                copied.map_err(|error| store_error(error, source_key))?;
+                self.copy_data(source_key, &source_path, &dest_path).await?;
             } else {
-                self.copy_across(source, source_key, &source_path, &dest_path)
+                self.copy_across(source, source_key, &source_path, dest_key, &dest_path)
                     .await?;
             }
             self.head_data(dest_key, &dest_path).await?
@@ -125,21 +120,23 @@ impl StoreBucket {
         })
     }
 
-    /// Streams `source_key` of another store into `dest_path` of this one.
+    /// Streams `source_key` of another store into `dest_key` (at `dest_path`) of this one.
     async fn copy_across(
         &self,
         source: &StoreBucket,
         source_key: &str,
         source_path: &object_store::path::Path,
+        dest_key: &str,
         dest_path: &object_store::path::Path,
     ) -> Result<(), ProxyError> {
         let result = source.store.get_opts(source_path, Default::default()).await;
         let result = result.map_err(|error| store_error(error, source_key))?;
         let mut body = result.into_stream().map_err(store_failure);
-        let sink = Sink::new(self.store.as_ref(), dest_path.clone());
+        let sink = self.sink_for(dest_path, &PutMode::Overwrite);
         let check = BodyCheck::from_request(&HeaderMap::new(), None)?;
         let (sink, _) = receive(sink, &mut body, check).await?;
-        sink.finish(PutMode::Overwrite).await?;
+        self.finish_write(dest_key, dest_path, sink, PutMode::Overwrite)
+            .await?;
         Ok(())
     }
 }
