@@ -9,6 +9,8 @@
 //! * ListParts answers that say `<IsTruncated>false</IsTruncated>` and list parts in
 //!   order (`s3s-fs` returns every part, in directory order, without `IsTruncated`), and
 //!   `NoSuchUpload` for an upload that does not exist (`s3s-fs` lists no parts);
+//! * UploadPartCopy's `x-amz-copy-source-range` refused as S3 refuses it (see
+//!   `part_copy`), and its `CopyPartResult` with the `LastModified` S3 sends;
 //! * ListObjectVersions and GetBucketVersioning (`s3s-fs` answers `NotImplemented`), as
 //!   S3 answers them for a bucket whose versioning was never enabled: each object is its
 //!   one `null` version.
@@ -34,6 +36,8 @@ use s3s::dto::{
 };
 use s3s::{S3, S3Error, S3ErrorCode, S3Request, S3Response, S3Result};
 use s3s_fs::FileSystem;
+
+use crate::part_copy::check_copy_source_range;
 
 /// [`FileSystem`] behind the S3 API, with conditional reads, URL-encoded listings,
 /// complete ListParts answers, and the versions of a never-versioned bucket.
@@ -281,14 +285,21 @@ impl S3 for ConformingFs {
         self.fs.upload_part(req).await
     }
 
+    // Filled in or corrected.
+
     async fn upload_part_copy(
         &self,
         req: S3Request<UploadPartCopyInput>,
     ) -> S3Result<S3Response<UploadPartCopyOutput>> {
-        self.fs.upload_part_copy(req).await
+        check_copy_source_range(&self.root, &req.input)?;
+        let mut response = self.fs.upload_part_copy(req).await?;
+        if let Some(result) = &mut response.output.copy_part_result {
+            result
+                .last_modified
+                .get_or_insert_with(|| Timestamp::from(std::time::SystemTime::now()));
+        }
+        Ok(response)
     }
-
-    // Filled in or corrected.
 
     async fn get_object(
         &self,

@@ -43,6 +43,7 @@ mod listing;
 mod multipart;
 mod objects;
 mod odd_keys;
+mod part_copy;
 mod presigned;
 mod streaming;
 mod versions;
