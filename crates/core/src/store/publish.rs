@@ -186,10 +186,12 @@ fn staging_path() -> Path {
 /// use multistore::store::is_interrupted_write;
 /// use object_store::path::Path;
 ///
-/// assert!(is_interrupted_write(&Path::from(".multistore/staging/0F2A")));
-/// assert!(is_interrupted_write(&Path::from("photos/cat.jpg#1")));
-/// assert!(!is_interrupted_write(&Path::from("photos/cat#1.jpg")));
-/// assert!(!is_interrupted_write(&Path::from("notes/a#b#1")));
+/// let leftover = |name: &str| is_interrupted_write(&Path::parse(name).unwrap());
+/// assert!(leftover(".multistore/staging/0F2A"));
+/// assert!(leftover("photos/cat.jpg#1"));
+/// assert!(!leftover("photos/cat#1.jpg"));
+/// assert!(!leftover("notes/a#b#1"));
+/// assert!(!leftover(".multistore/uploads/0F2A/parts/00001/tmp-0B3C"));
 /// ```
 pub fn is_interrupted_write(path: &Path) -> bool {
     let mut parts = path.parts();
