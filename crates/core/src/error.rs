@@ -105,6 +105,24 @@ pub enum ProxyError {
     /// The bucket already exists and belongs to the caller (answer to CreateBucket).
     #[error("Your previous request to create the named bucket succeeded and you already own it.")]
     BucketAlreadyOwnedByYou(String),
+    /// A write to a local-directory bucket names a key below an existing object (`a/b/c`
+    /// when `a/b` is an object): a file system cannot hold a file and a directory of the
+    /// same name. The name follows MinIO's `XMinioParentIsObject`, the status is
+    /// `409 Conflict` because the request conflicts with the bucket's current state: it
+    /// is well formed (not 400) and retrying cannot help (not 503) until the other object
+    /// is deleted.
+    #[error(
+        "A prefix of this key is an existing object; this bucket's backend is a directory, which cannot hold an object below another object. Delete that object or choose another key."
+    )]
+    ParentIsObject,
+    /// A write to a local-directory bucket names a key that is a prefix of existing
+    /// objects (`a/b` when `a/b/…` exist): a directory of that name is in the way. Named
+    /// after MinIO's `XMinioObjectExistsAsDirectory`; `409 Conflict` for the reasons given
+    /// at [`ProxyError::ParentIsObject`].
+    #[error(
+        "This key names a directory of the bucket's backend, which holds the objects whose keys start with this key and a slash, and cannot also be an object. Delete those objects or choose another key."
+    )]
+    ObjectExistsAsDirectory,
     /// The gateway does not serve this operation or sub-resource.
     #[error("{0}")]
     NotImplemented(String),
@@ -189,6 +207,8 @@ impl ProxyError {
             Self::InvalidDigest => ("InvalidDigest", StatusCode::BAD_REQUEST),
             Self::BadDigest => ("BadDigest", StatusCode::BAD_REQUEST),
             Self::BucketAlreadyOwnedByYou(_) => ("BucketAlreadyOwnedByYou", StatusCode::CONFLICT),
+            Self::ParentIsObject => ("ParentIsObject", StatusCode::CONFLICT),
+            Self::ObjectExistsAsDirectory => ("ObjectExistsAsDirectory", StatusCode::CONFLICT),
             Self::NotImplemented(_) => ("NotImplemented", StatusCode::NOT_IMPLEMENTED),
             Self::MethodNotAllowed => ("MethodNotAllowed", StatusCode::METHOD_NOT_ALLOWED),
             Self::Backend(_) => ("ServiceUnavailable", StatusCode::SERVICE_UNAVAILABLE),

@@ -8,6 +8,7 @@ use multistore_static_config::{ConfigError, StaticProvider};
 use multistore_sts::{IssuerTransport, StsError, StsRouteHandler, TokenKey};
 use tokio::net::TcpListener;
 
+use crate::backend::leftovers::sweep_interrupted_writes;
 use crate::backend::{ServerBackend, Timeouts};
 use crate::cli::Cli;
 use crate::default_config::{
@@ -87,6 +88,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     if cli.check_config {
         return Ok(());
     }
+    sweep_interrupted_writes(provider.buckets()).await;
 
     let backend = ServerBackend::new(Timeouts::default()).map_err(|source| StartError::Io {
         context: "cannot set up the HTTP client".into(),

@@ -11,6 +11,8 @@
 //!   `NoSuchUpload` for an upload that does not exist (`s3s-fs` lists no parts);
 //! * `Content-Encoding` stored without the `aws-chunked` token of a streaming upload
 //!   (`s3s-fs` stores it as sent);
+//! * UploadPartCopy's `x-amz-copy-source-range` refused as S3 refuses it (see
+//!   `part_copy`), and its `CopyPartResult` with the `LastModified` S3 sends;
 //! * ListObjectVersions and GetBucketVersioning (`s3s-fs` answers `NotImplemented`), as
 //!   S3 answers them for a bucket whose versioning was never enabled: each object is its
 //!   one `null` version.
@@ -36,6 +38,8 @@ use s3s::dto::{
 };
 use s3s::{S3, S3Error, S3ErrorCode, S3Request, S3Response, S3Result};
 use s3s_fs::FileSystem;
+
+use crate::part_copy::check_copy_source_range;
 
 /// [`FileSystem`] behind the S3 API, with conditional reads, URL-encoded listings,
 /// complete ListParts answers, and the versions of a never-versioned bucket.
@@ -287,11 +291,20 @@ impl S3 for ConformingFs {
         self.fs.upload_part(req).await
     }
 
+    // Filled in or corrected.
+
     async fn upload_part_copy(
         &self,
         req: S3Request<UploadPartCopyInput>,
     ) -> S3Result<S3Response<UploadPartCopyOutput>> {
-        self.fs.upload_part_copy(req).await
+        check_copy_source_range(&self.root, &req.input)?;
+        let mut response = self.fs.upload_part_copy(req).await?;
+        if let Some(result) = &mut response.output.copy_part_result {
+            result
+                .last_modified
+                .get_or_insert_with(|| Timestamp::from(std::time::SystemTime::now()));
+        }
+        Ok(response)
     }
 
     // Filled in or corrected.

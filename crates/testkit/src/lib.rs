@@ -16,6 +16,7 @@
 
 mod conforming_fs;
 mod oidc;
+mod part_copy;
 mod s3_server;
 
 pub use oidc::{IssuerOptions, IssuerScheme, KeyId, OidcIssuer, TokenSpec};

@@ -1,5 +1,6 @@
 //! The S3 wire protocol: requests in, XML out.
 
+mod copy_range;
 mod key;
 pub mod list_rewrite;
 mod operation;
@@ -9,6 +10,7 @@ pub mod response;
 pub(crate) mod rfc2047;
 pub(crate) mod xml_reader;
 
+pub use copy_range::CopySourceRange;
 pub use key::{MAX_KEY_LEN, validate_key};
 pub use list_rewrite::{KeySpace, ListRewrite};
 pub use operation::{

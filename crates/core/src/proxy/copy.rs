@@ -12,14 +12,13 @@ use super::objects::refuse_versions;
 use super::response::GatewayResponse;
 use super::target::{Backend, BucketTarget, S3Target};
 use crate::ProxyError;
-use crate::api::CopySource;
 use crate::api::response::{render_copy_object_result, render_copy_part_result};
+use crate::api::{CopySource, CopySourceRange};
 use crate::auth::sigv4::{encode_path, encode_query_component};
 use crate::backend::{ProxyBackend, s3_xml};
 use crate::middleware::DispatchContext;
 use crate::registry::BucketRegistry;
 use crate::route_handler::ProxyResponse;
-use crate::store::{ReadMode, ReadOptions};
 
 /// Response headers of a copy that describe the new object.
 const COPY_RESPONSE_HEADERS: &[&str] = &[
@@ -104,6 +103,9 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         Ok(GatewayResponse::Response(answer))
     }
 
+    /// UploadPartCopy. A malformed `x-amz-copy-source-range` is refused before anything
+    /// is sent; whether the range fits in the source is the backend's to say (the store
+    /// layer's, or the S3 backend's).
     pub(crate) async fn upload_part_copy(
         &self,
         ctx: &DispatchContext,
@@ -111,6 +113,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         upload_id: &str,
         part_number: u16,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
+        let range = CopySourceRange::from_headers(&ctx.headers)?;
         let source_key = ends.from.backend_key(&ends.source.key)?;
         let dest_key = ends.to.backend_key(ends.key)?;
         let (etag, last_modified) = match (&ends.from.backend, &ends.to.backend) {
@@ -125,25 +128,17 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
             }
             (Backend::Store(from), Backend::Store(to)) => {
                 refuse_versions(ends.source.version_id.as_deref())?;
-                let read_headers = source_read_headers(&ctx.headers);
-                let options = ReadOptions {
-                    mode: ReadMode::Get,
-                    headers: &read_headers,
-                    part_number: None,
-                };
-                let read = from.read(&source_key, &options).await?;
-                let length = read
-                    .headers
-                    .get(header::CONTENT_LENGTH)
-                    .and_then(|v| v.to_str().ok()?.parse().ok());
-                let stream = read.body.ok_or(ProxyError::PreconditionFailed)?;
+                let conditions = source_conditions(&ctx.headers);
+                let (stream, length) = from
+                    .read_copy_source(&source_key, &conditions, range)
+                    .await?;
                 let etag = to
                     .upload_part(
                         &dest_key,
                         upload_id,
                         part_number,
                         stream,
-                        length,
+                        Some(length),
                         &HeaderMap::new(),
                     )
                     .await?;
@@ -204,13 +199,9 @@ fn copy_source_header(
     HeaderValue::from_str(&value).map_err(|_| ProxyError::Internal("copy source header".into()))
 }
 
-/// The read of a copy's source: its range and its `x-amz-copy-source-if-*` conditions as
-/// plain preconditions.
-fn source_read_headers(client: &HeaderMap) -> HeaderMap {
+/// The `x-amz-copy-source-if-*` conditions of a copy as plain preconditions on its source.
+fn source_conditions(client: &HeaderMap) -> HeaderMap {
     let mut headers = HeaderMap::new();
-    if let Some(range) = client.get("x-amz-copy-source-range") {
-        headers.insert(header::RANGE, range.clone());
-    }
     for (copy_condition, plain) in SOURCE_CONDITIONS {
         if let Some(value) = client.get(copy_condition) {
             headers.insert(plain, value.clone());

@@ -1,17 +1,20 @@
-//! CopyObject, within one store or between two.
+//! CopyObject, within one store or between two, and the source read of UploadPartCopy.
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
-use http::{HeaderMap, HeaderName};
-use object_store::{CopyOptions, PutMode};
+use http::header::{CONTENT_LENGTH, RANGE};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use object_store::PutMode;
 
 use super::conditions::{self, ConditionHeaders, Verdict};
 use super::metadata::parse_tagging_header;
 use super::metadata::{ObjectAttributes, ObjectRecord, STORAGE_CLASS, TAGGING, header_text};
-use super::sink::Sink;
+use super::read::{ReadMode, ReadOptions};
 use super::write::{BodyCheck, receive};
 use super::{StoreBucket, store_error, store_failure};
 use crate::ProxyError;
+use crate::api::CopySourceRange;
+use crate::backend::BodyStream;
 
 /// What S3 says when an object is copied onto itself without any change.
 const SELF_COPY_MESSAGE: &str = "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.";
@@ -99,13 +102,9 @@ impl StoreBucket {
         } else {
             let source_path = source.data_path(source_key)?;
             if self.same_store(source) {
-                let copied = self
-                    .store
-                    .copy_opts(&source_path, &dest_path, CopyOptions::default())
-                    .await;
-                copied.map_err(|error| store_error(error, source_key))?;
+                self.copy_data(source_key, &source_path, &dest_path).await?;
             } else {
-                self.copy_across(source, source_key, &source_path, &dest_path)
+                self.copy_across(source, source_key, &source_path, dest_key, &dest_path)
                     .await?;
             }
             self.head_data(dest_key, &dest_path).await?
@@ -115,6 +114,7 @@ impl StoreBucket {
             etag: etag.clone(),
             store_etag: meta.e_tag.clone(),
             part_sizes,
+            upload_id: None,
             attributes,
         };
         self.save_record(&record).await?;
@@ -124,21 +124,69 @@ impl StoreBucket {
         })
     }
 
-    /// Streams `source_key` of another store into `dest_path` of this one.
+    /// Reads what an UploadPartCopy copies from `key`: the whole object, or `range`, if
+    /// the `If-*` conditions in `conditions` hold (a failed `If-None-Match` or
+    /// `If-Modified-Since` is `PreconditionFailed` here, as for any copy). Returns the
+    /// bytes and how many there are. A range reaching past the object is refused as S3
+    /// refuses it ([`CopySourceRange::beyond`]) and nothing is read.
+    pub async fn read_copy_source(
+        &self,
+        key: &str,
+        conditions: &HeaderMap,
+        range: Option<CopySourceRange>,
+    ) -> Result<(BodyStream, u64), ProxyError> {
+        let mut headers = conditions.clone();
+        if let Some(range) = range {
+            let value = HeaderValue::from_str(&range.to_range_header())
+                .map_err(|_| ProxyError::Internal("copy source range header".into()))?;
+            headers.insert(RANGE, value);
+        }
+        let options = ReadOptions {
+            mode: ReadMode::Get,
+            headers: &headers,
+            part_number: None,
+        };
+        let read = match self.read(key, &options).await {
+            Err(ProxyError::InvalidRange) => return Err(self.range_beyond(key).await),
+            read => read?,
+        };
+        let body = read.body.ok_or(ProxyError::PreconditionFailed)?;
+        let length = read
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
+            .ok_or_else(|| ProxyError::Internal("a read without its length".into()))?;
+        if range.is_some_and(|range| range.len() != length) {
+            return Err(self.range_beyond(key).await);
+        }
+        Ok((body, length))
+    }
+
+    /// The refusal of a copy source range that does not fit in `key`.
+    async fn range_beyond(&self, key: &str) -> ProxyError {
+        match self.object_state(key).await {
+            Ok(state) => CopySourceRange::beyond(state.meta.size),
+            Err(error) => error,
+        }
+    }
+
+    /// Streams `source_key` of another store into `dest_key` (at `dest_path`) of this one.
     async fn copy_across(
         &self,
         source: &StoreBucket,
         source_key: &str,
         source_path: &object_store::path::Path,
+        dest_key: &str,
         dest_path: &object_store::path::Path,
     ) -> Result<(), ProxyError> {
         let result = source.store.get_opts(source_path, Default::default()).await;
         let result = result.map_err(|error| store_error(error, source_key))?;
         let mut body = result.into_stream().map_err(store_failure);
-        let sink = Sink::new(self.store.as_ref(), dest_path.clone());
+        let sink = self.sink_for(dest_path, &PutMode::Overwrite);
         let check = BodyCheck::from_request(&HeaderMap::new(), None)?;
         let (sink, _) = receive(sink, &mut body, check).await?;
-        sink.finish(PutMode::Overwrite).await?;
+        self.finish_write(dest_key, dest_path, sink, PutMode::Overwrite)
+            .await?;
         Ok(())
     }
 }

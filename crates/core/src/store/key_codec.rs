@@ -130,7 +130,7 @@ fn segment_from_part(raw: &str) -> Option<String> {
 
 /// Whether `LocalFileSystem` takes a file of this name for one of its temporary files
 /// (and refuses it): digits, and nothing else, after the first `#`.
-fn is_temporary_name(name: &str) -> bool {
+pub(super) fn is_temporary_name(name: &str) -> bool {
     match name.split_once('#') {
         Some((_, suffix)) => !suffix.is_empty() && suffix.bytes().all(|b| b.is_ascii_digit()),
         None => false,

@@ -164,6 +164,10 @@ pub(super) struct ObjectRecord {
     /// Part sizes of an object assembled by a multipart upload, in part order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) part_sizes: Vec<u64>,
+    /// The multipart upload that assembled the data, so that a retried
+    /// CompleteMultipartUpload of it can be answered as the first one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) upload_id: Option<String>,
     /// What the client chose about the object.
     #[serde(flatten)]
     pub(super) attributes: ObjectAttributes,

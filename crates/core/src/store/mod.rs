@@ -21,8 +21,11 @@
 //!     data's is stale (the data was replaced outside the gateway) and ignored.
 //!   * `.multistore/uploads/<upload id>/`: multipart uploads in progress (`upload.json`
 //!     and `parts/<part number>/<md5 hex>`).
-//!   * `.multistore/staging/`: bodies of conditional (`If-None-Match: *`) writes too large
-//!     for one request, before they are linked into place.
+//!   * `.multistore/staging/`: bodies being written, before they are renamed or linked
+//!     into place: every write on a file system (so that `LocalFileSystem`'s temporary
+//!     files never appear among the user's files), and conditional (`If-None-Match: *`)
+//!     writes too large for one request elsewhere. What an interrupted write leaves there
+//!     is recognised by [`is_interrupted_write`]; the server removes it at start-up.
 //!
 //! Every key segment starting with `.multistore` is refused with `InvalidArgument`, so the
 //! reserved names can never collide with a client's key.
@@ -58,6 +61,7 @@ mod listing;
 mod metadata;
 mod multipart;
 mod multipart_list;
+mod publish;
 mod read;
 mod sink;
 mod upload_state;
@@ -74,6 +78,7 @@ use object_store::{GetOptions, ObjectMeta, ObjectStore};
 
 pub use copy::CopiedObject;
 pub use key_codec::{key_from_path, key_path};
+pub use publish::is_interrupted_write;
 pub use read::{ObjectResponse, ReadMode, ReadOptions};
 pub use sink::PART_SIZE;
 

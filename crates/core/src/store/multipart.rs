@@ -108,6 +108,12 @@ impl StoreBucket {
     /// given ETag `InvalidPart`; a part but the last under 5 MiB `EntityTooSmall`.
     /// `If-None-Match: *` and `If-Match` apply to `key` as for PutObject. On success the
     /// upload's staging objects are removed.
+    ///
+    /// A retry of a completion that succeeded (same upload, same parts) succeeds again
+    /// with the same ETag while `key` still holds the object that upload made, as on S3,
+    /// whose documentation tells applications to retry a CompleteMultipartUpload that
+    /// failed: a client that lost the first answer must not report committed data as
+    /// lost. Other parts, or an object written since, are `NoSuchUpload`.
     pub async fn complete_multipart(
         &self,
         key: &str,
@@ -116,7 +122,12 @@ impl StoreBucket {
         headers: &HeaderMap,
     ) -> Result<String, ProxyError> {
         let path = self.data_path(key)?;
-        let upload = self.load_upload(key, upload_id).await?;
+        let upload = match self.load_upload(key, upload_id).await {
+            Err(ProxyError::NoSuchUpload) => {
+                return self.completed_before(key, upload_id, parts).await;
+            }
+            upload => upload?,
+        };
         if parts
             .windows(2)
             .any(|pair| pair[0].part_number >= pair[1].part_number)
@@ -129,17 +140,42 @@ impl StoreBucket {
         let sink = self.sink_for(&path, &mode);
         let sink = self.assemble(sink, &chosen).await?;
         let store_etag = self.finish_write(key, &path, sink, mode).await?;
-        let etag = multipart_etag(&chosen)?;
+        let etag = multipart_etag(chosen.iter().map(|part| part.md5_hex.as_str()))
+            .ok_or_else(|| ProxyError::Internal("a stored part has a malformed name".into()))?;
         let record = ObjectRecord {
             key: key.to_owned(),
             etag: etag.clone(),
             store_etag,
             part_sizes: chosen.iter().map(|part| part.size).collect(),
+            upload_id: Some(upload_id.to_owned()),
             attributes: upload.attributes,
         };
         self.save_record(&record).await?;
         self.remove_upload(upload_id).await?;
         Ok(etag)
+    }
+
+    /// The answer to a CompleteMultipartUpload of an upload that no longer exists: the
+    /// ETag of the object upload `upload_id` made of `parts`, if `key` still holds it,
+    /// else `NoSuchUpload`.
+    async fn completed_before(
+        &self,
+        key: &str,
+        upload_id: &str,
+        parts: &[CompletedPart],
+    ) -> Result<String, ProxyError> {
+        let state = match self.object_state(key).await {
+            Err(ProxyError::NoSuchKey(_)) => return Err(ProxyError::NoSuchUpload),
+            state => state?,
+        };
+        let made_by_upload = state
+            .record
+            .filter(|record| record.upload_id.as_deref() == Some(upload_id));
+        let requested = multipart_etag(parts.iter().map(|part| opaque(&part.etag)));
+        match (made_by_upload, requested) {
+            (Some(record), Some(etag)) if record.etag == etag => Ok(etag),
+            _ => Err(ProxyError::NoSuchUpload),
+        }
     }
 
     /// Serves AbortMultipartUpload: removes everything the upload staged.
@@ -224,16 +260,18 @@ fn choose_parts(
     Ok(chosen)
 }
 
-/// `"<md5 of the concatenated binary part MD5s>-<part count>"`.
-fn multipart_etag(parts: &[StoredPart]) -> Result<String, ProxyError> {
+/// `"<md5 of the concatenated binary part MD5s>-<part count>"` for the parts whose MD5s
+/// (hex, either case) are `md5s`; `None` if one is not an MD5.
+fn multipart_etag<'a>(md5s: impl Iterator<Item = &'a str>) -> Option<String> {
     let mut hasher = Md5::new();
-    for part in parts {
-        let md5 = hex::decode(&part.md5_hex)
-            .map_err(|_| ProxyError::Internal("a stored part has a malformed name".into()))?;
-        hasher.update(&md5);
+    let mut count = 0usize;
+    for md5 in md5s {
+        let md5 = <[u8; 16]>::try_from(hex::decode(md5).ok()?).ok()?;
+        hasher.update(md5);
+        count += 1;
     }
     let digest = hex::encode(hasher.finalize());
-    Ok(format!("\"{digest}-{}\"", parts.len()))
+    Some(format!("\"{digest}-{count}\""))
 }
 
 /// The error for a listed part that is not stored as listed.

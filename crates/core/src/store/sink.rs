@@ -183,27 +183,19 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// One `put` with `mode`. A conditional update on a store that cannot do one atomically
-/// (a local directory) falls back to an overwrite: the caller checked the condition.
+/// One `put` with `mode`.
 async fn put(
     store: &dyn ObjectStore,
     path: &Path,
     payload: PutPayload,
     mode: PutMode,
 ) -> Result<PutResult, ProxyError> {
-    let is_update = matches!(mode, PutMode::Update(_));
     let options = PutOptions {
         mode,
         ..PutOptions::default()
     };
-    match store.put_opts(path, payload.clone(), options).await {
-        Err(object_store::Error::NotImplemented { .. }) if is_update => {
-            let options = PutOptions::default();
-            store
-                .put_opts(path, payload, options)
-                .await
-                .map_err(store_failure)
-        }
-        result => result.map_err(store_failure),
-    }
+    store
+        .put_opts(path, payload, options)
+        .await
+        .map_err(store_failure)
 }

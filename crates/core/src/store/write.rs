@@ -7,8 +7,7 @@ use futures_core::Stream;
 use http::header::{IF_MATCH, IF_NONE_MATCH};
 use http::{HeaderMap, HeaderName};
 use md5::{Digest, Md5};
-use object_store::path::Path;
-use object_store::{CopyMode, CopyOptions, ObjectStoreExt, PutMode, UpdateVersion};
+use object_store::{ObjectStoreExt, PutMode, UpdateVersion};
 
 use super::conditions::etag_list_matches;
 use super::metadata::{ObjectAttributes, ObjectRecord, check_tags};
@@ -153,6 +152,7 @@ impl StoreBucket {
             etag: etag.clone(),
             store_etag,
             part_sizes: Vec::new(),
+            upload_id: None,
             attributes,
         };
         self.save_record(&record).await?;
@@ -195,6 +195,7 @@ impl StoreBucket {
             etag,
             store_etag: state.meta.e_tag.clone(),
             part_sizes: Vec::new(),
+            upload_id: None,
             attributes: ObjectAttributes::default(),
         });
         record.attributes.tags = tags.into_iter().map(|tag| (tag.key, tag.value)).collect();
@@ -235,67 +236,4 @@ impl StoreBucket {
             version: None,
         }))
     }
-
-    /// A sink for a write to `path` with `mode`: a create writes to a staging path, so
-    /// that a body too large for one `put` can be linked into place only if the key is
-    /// still free.
-    pub(super) fn sink_for(&self, path: &Path, mode: &PutMode) -> Sink<'_> {
-        let target = match mode {
-            PutMode::Create => staging_path(),
-            _ => path.clone(),
-        };
-        Sink::new(self.store.as_ref(), target)
-    }
-
-    /// Completes a write begun with [`sink_for`](Self::sink_for) and returns the store's
-    /// e_tag of the new data.
-    pub(super) async fn finish_write(
-        &self,
-        key: &str,
-        path: &Path,
-        mut sink: Sink<'_>,
-        mode: PutMode,
-    ) -> Result<Option<String>, ProxyError> {
-        let result = match mode {
-            PutMode::Create if !sink.is_buffered() => {
-                let staged = sink.path().clone();
-                sink.finish(PutMode::Overwrite).await?;
-                link_if_absent(self.store.as_ref(), &staged, path).await?;
-                return Ok(self.head_data(key, path).await?.e_tag);
-            }
-            mode => {
-                if sink.is_buffered() {
-                    sink.redirect(path.clone());
-                }
-                sink.finish(mode).await?
-            }
-        };
-        match result.e_tag {
-            Some(etag) => Ok(Some(etag)),
-            None => Ok(self.head_data(key, path).await?.e_tag),
-        }
-    }
-}
-
-/// A fresh staging path for a body that is linked into place later.
-pub(super) fn staging_path() -> Path {
-    let id = crate::ids::unique_hex(2);
-    Path::from_iter([".multistore", "staging", id.as_str()])
-}
-
-/// Links `staged` to `path` only if `path` is free, then removes `staged`.
-pub(super) async fn link_if_absent(
-    store: &dyn object_store::ObjectStore,
-    staged: &Path,
-    path: &Path,
-) -> Result<(), ProxyError> {
-    let options = CopyOptions {
-        mode: CopyMode::Create,
-        ..CopyOptions::default()
-    };
-    let linked = store.copy_opts(staged, path, options).await;
-    if let Err(error) = store.delete(staged).await {
-        tracing::warn!(%error, "could not remove a staged body");
-    }
-    linked.map_err(store_failure)
 }

@@ -1,6 +1,7 @@
 //! [`ServerBackend`]: the Tokio runtime's side of the gateway.
 
 mod client;
+pub mod leftovers;
 mod stores;
 
 use std::sync::Arc;

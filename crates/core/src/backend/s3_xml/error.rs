@@ -49,7 +49,10 @@ impl BackendError {
             "PreconditionFailed" => ProxyError::PreconditionFailed,
             "NotModified" => ProxyError::NotModified,
             "InvalidRange" => ProxyError::InvalidRange,
-            "InvalidArgument" => ProxyError::InvalidArgument("Invalid Argument".into()),
+            "InvalidArgument" => match copy_range_beyond(&self.message) {
+                Some(size) => crate::api::CopySourceRange::beyond(size),
+                None => ProxyError::InvalidArgument("Invalid Argument".into()),
+            },
             "InvalidStorageClass" => {
                 ProxyError::InvalidArgument("The storage class you specified is not valid.".into())
             }
@@ -75,6 +78,14 @@ impl BackendError {
             _ => ProxyError::backend(self),
         }
     }
+}
+
+/// The source size S3 names when it refuses an UploadPartCopy range past the source
+/// (`Range specified is not valid for source object of size: N`): the only part of that
+/// message the client is told again, in the gateway's own words.
+fn copy_range_beyond(message: &str) -> Option<u64> {
+    let size = message.strip_prefix("Range specified is not valid for source object of size: ")?;
+    size.trim().parse().ok()
 }
 
 /// S3's text for `InvalidPart`.

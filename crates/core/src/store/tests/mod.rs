@@ -3,10 +3,12 @@
 
 mod codec;
 mod copy;
+mod file_system;
 mod listing;
 mod multipart;
 mod multipart_list;
 mod read;
+mod retry;
 mod write;
 
 use std::future::Future;
@@ -41,7 +43,7 @@ impl Fixture {
         }
     }
 
-    fn local() -> Self {
+    pub(super) fn local() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalFileSystem::new_with_prefix(dir.path()).unwrap();
         Self {
@@ -166,6 +168,26 @@ pub(super) async fn store_paths(bucket: &StoreBucket) -> Vec<String> {
         .await;
     paths.sort();
     paths
+}
+
+/// Every file under `dir` (temporary files of `LocalFileSystem` included, which its
+/// listings hide), relative to `dir`, sorted.
+pub(super) fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap();
+                files.push(relative.to_string_lossy().into_owned());
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 /// MD5 of `data`, quoted hex, as an S3 ETag.

@@ -7,7 +7,9 @@ use futures_util::StreamExt;
 use http::HeaderMap;
 use md5::{Digest, Md5};
 
-use super::{body, chunked, each_store, etag_of, get, headers, pattern, put, store_paths};
+use super::{
+    body, chunked, each_store, etag_of, files_under, get, headers, pattern, put, store_paths,
+};
 use crate::ProxyError;
 use crate::api::request_body::Tag;
 use crate::backend::BodyStream;
@@ -92,7 +94,7 @@ fn a_failing_body_leaves_nothing_behind() {
         ));
         assert_eq!(store_paths(bucket).await, before, "{}", fixture.name());
         if let Some(dir) = &fixture.dir {
-            let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+            let leftovers = files_under(dir.path());
             assert!(leftovers.is_empty(), "staging files left: {leftovers:?}");
         }
     });

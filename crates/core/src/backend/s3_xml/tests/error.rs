@@ -131,3 +131,18 @@ fn error_statuses_without_a_document_map_by_status() {
         }
     }
 }
+
+#[test]
+fn a_copy_range_past_the_source_keeps_the_size_s3_named() {
+    let body = "<Error><Code>InvalidArgument</Code><Message>Range specified is not valid for source object of size: 41943040</Message></Error>";
+    let error = backend_error(StatusCode::BAD_REQUEST, body.as_bytes());
+    assert_eq!(error.s3_code(), "InvalidArgument");
+    assert_eq!(
+        error.client_message(),
+        "Range specified is not valid for source object of size: 41943040"
+    );
+    // Any other message of the backend's stays behind.
+    let body = "<Error><Code>InvalidArgument</Code><Message>Range specified is not valid for source object of size: bucket-x</Message></Error>";
+    let error = backend_error(StatusCode::BAD_REQUEST, body.as_bytes());
+    assert_eq!(error.client_message(), "Invalid Argument");
+}
