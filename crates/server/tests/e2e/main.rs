@@ -39,6 +39,7 @@ mod batch_delete;
 mod buckets;
 mod conditional;
 mod copy;
+mod limits;
 mod listing;
 mod multipart;
 mod objects;
