@@ -16,7 +16,7 @@ use crate::default_config::{
 };
 use crate::health::HealthCheck;
 use crate::issuer_fetcher::IssuerFetcher;
-use crate::service::serve;
+use crate::service::serve_with;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -126,14 +126,23 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     if let ConfigSource::BuiltIn { root } = &source {
         announce_built_in(&cli, root);
     }
+    let limits = cli.limits();
+    tracing::info!(
+        "limits: {} connections; request head {:?} and {} bytes; keep-alive {:?}; request body idle {:?}",
+        limits.max_connections,
+        limits.request_head_timeout,
+        limits.max_request_head_size,
+        limits.keep_alive_timeout,
+        limits.request_body_timeout
+    );
     match sts {
         Some((route, token_key)) => {
             let gateway = gateway
                 .with_credential_resolver(token_key)
                 .with_route_handler(route);
-            serve(listener, Arc::new(gateway), shutdown_signal()).await;
+            serve_with(listener, Arc::new(gateway), limits, shutdown_signal()).await;
         }
-        None => serve(listener, Arc::new(gateway), shutdown_signal()).await,
+        None => serve_with(listener, Arc::new(gateway), limits, shutdown_signal()).await,
     }
     Ok(())
 }

@@ -16,6 +16,8 @@ use multistore::ProxyError;
 use multistore::backend::BodyStream as CoreStream;
 use multistore::proxy::Completion;
 
+use crate::connection::InFlight;
+
 /// An error while reading a body.
 pub type BodyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -59,18 +61,26 @@ pub struct Metered {
     /// many bytes, without asking for the end of the stream.
     length: Option<u64>,
     completion: Option<Completion>,
+    /// The request stays in progress on its connection until the body is dropped.
+    _in_flight: InFlight,
 }
 
 impl Metered {
     /// Meters `inner`, of `declared_length` bytes if the response says so, for
-    /// `completion`.
-    pub fn new(inner: ServerBody, declared_length: Option<u64>, completion: Completion) -> Self {
+    /// `completion`, keeping `in_flight` until it is dropped.
+    pub(crate) fn new(
+        inner: ServerBody,
+        declared_length: Option<u64>,
+        completion: Completion,
+        in_flight: InFlight,
+    ) -> Self {
         let length = declared_length.or(inner.size_hint().exact());
         let mut metered = Self {
             inner,
             sent: 0,
             length,
             completion: Some(completion),
+            _in_flight: in_flight,
         };
         if metered.inner.is_end_stream() {
             metered.finish(false);
@@ -129,13 +139,19 @@ impl Drop for Metered {
     }
 }
 
-/// A backend response body that fails when no data arrives for `idle`, so a stalled
-/// backend cannot hold a connection forever.
-pub(crate) fn with_idle_timeout(body: hyper::body::Incoming, idle: Duration) -> ServerBody {
+/// A body that fails once it has waited `idle` for data, so that a stalled peer (a
+/// backend's response, a client's upload) cannot hold a request forever. The wait is
+/// counted only while the body is read: a reader that pauses (backpressure) is not the
+/// peer's stall.
+pub(crate) fn with_idle_timeout<B>(body: B, idle: Duration) -> ServerBody
+where
+    B: Body<Data = Bytes> + Send + Unpin + 'static,
+    B::Error: Into<BodyError>,
+{
     IdleTimeout {
         inner: body,
         idle,
-        last_progress: tokio::time::Instant::now(),
+        waiting_since: None,
         timer: None,
     }
     .boxed_unsync()
@@ -144,14 +160,20 @@ pub(crate) fn with_idle_timeout(body: hyper::body::Incoming, idle: Duration) -> 
 /// The timer exists only once the body has had to wait, and is re-armed only when it
 /// fires: most small bodies never wait, and a streaming body does not touch the timer
 /// wheel for every chunk.
-struct IdleTimeout {
-    inner: hyper::body::Incoming,
+struct IdleTimeout<B> {
+    inner: B,
     idle: Duration,
-    last_progress: tokio::time::Instant,
+    /// When the current wait began: the first read that found no data since the last
+    /// data arrived.
+    waiting_since: Option<tokio::time::Instant>,
     timer: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
-impl Body for IdleTimeout {
+impl<B> Body for IdleTimeout<B>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<BodyError>,
+{
     type Data = Bytes;
     type Error = BodyError;
 
@@ -160,22 +182,29 @@ impl Body for IdleTimeout {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
         if let Poll::Ready(frame) = Pin::new(&mut self.inner).poll_frame(cx) {
-            self.last_progress = tokio::time::Instant::now();
-            return Poll::Ready(frame.map(|f| f.map_err(BodyError::from)));
+            self.waiting_since = None;
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
         }
+        let deadline = *self
+            .waiting_since
+            .get_or_insert_with(tokio::time::Instant::now)
+            + self.idle;
         loop {
-            let deadline = self.last_progress + self.idle;
             let timer = self
                 .timer
                 .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
             if timer.deadline() != deadline && timer.is_elapsed() {
-                // Data arrived since the timer was set: wait from the last arrival.
+                // Set for an earlier wait: count from this one.
                 timer.as_mut().reset(deadline);
             }
             match timer.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(()) if tokio::time::Instant::now() >= deadline => {
-                    return Poll::Ready(Some(Err("backend body stalled".into())));
+                    return Poll::Ready(Some(Err(format!(
+                        "no data for {:?}: the body stalled",
+                        self.idle
+                    )
+                    .into())));
                 }
                 Poll::Ready(()) => {}
             }

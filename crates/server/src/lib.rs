@@ -5,7 +5,9 @@
 //!
 //! * [`ServerBackend`] implements the core's `ProxyBackend`: pooled outbound HTTP with
 //!   timeouts, streaming bodies both ways, and per-bucket object stores.
-//! * [`serve`] accepts connections and shuts down gracefully.
+//! * [`serve_with`] accepts connections (HTTP/1.1 and HTTP/2), holds clients to
+//!   [`ServerLimits`] (connections, head and keep-alive timeouts, stalled uploads, head
+//!   size) and shuts down gracefully; [`serve`] does so with the default limits.
 //! * [`app::run`] is the `multistore-server` binary: configuration, start-up, signals.
 //! * [`IssuerFetcher`] lets `multistore-sts` fetch OIDC discovery documents and keys, so
 //!   that the server can serve STS `AssumeRoleWithWebIdentity` when `SESSION_TOKEN_KEY` is
@@ -15,11 +17,15 @@ pub mod app;
 pub mod backend;
 pub mod body;
 pub mod cli;
+mod connection;
 pub mod default_config;
 pub mod health;
 pub mod issuer_fetcher;
+pub mod limits;
+mod refusal;
 pub mod service;
 
 pub use backend::{ServerBackend, Timeouts};
 pub use issuer_fetcher::IssuerFetcher;
-pub use service::{Gateway, serve};
+pub use limits::ServerLimits;
+pub use service::{Gateway, serve, serve_with};

@@ -1,4 +1,4 @@
-//! Serving HTTP: connections, requests, graceful shutdown.
+//! Serving HTTP: the accept loop (connection limit, graceful shutdown) and each request.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -8,21 +8,20 @@ use std::time::Duration;
 
 use http::header::{CONNECTION, CONTENT_LENGTH, HOST};
 use http::{HeaderValue, Request, Response};
-use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use multistore::api::RequestInfo;
 use multistore::middleware::MiddlewareStack;
 use multistore::proxy::{GatewayResponse, Handled, ProxyGateway};
 use multistore::registry::{BucketRegistry, CredentialRegistry, TemporaryCredentialResolver};
 use multistore::route_handler::{ProxyResponseBody, Router};
 use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
 
 use crate::backend::ServerBackend;
 use crate::body::{self, Metered, ServerBody, TrackedBody};
+use crate::connection::{self, InFlight};
+use crate::limits::ServerLimits;
+use crate::refusal;
 
 /// How long in-flight requests may run on after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -54,15 +53,29 @@ where
     }
 }
 
-/// Accepts connections on `listener` until `shutdown` completes, then lets in-flight
-/// requests finish for up to [`SHUTDOWN_GRACE`].
+/// [`serve_with`] the default [`ServerLimits`].
 pub async fn serve<G: Gateway>(
     listener: TcpListener,
     gateway: Arc<G>,
     shutdown: impl Future<Output = ()>,
 ) {
-    let connections = auto::Builder::new(TokioExecutor::new());
-    let graceful = GracefulShutdown::new();
+    serve_with(listener, gateway, ServerLimits::default(), shutdown).await;
+}
+
+/// Accepts connections on `listener`, holding clients to `limits`, until `shutdown`
+/// completes; then lets in-flight requests finish for up to [`SHUTDOWN_GRACE`].
+pub async fn serve_with<G: Gateway>(
+    listener: TcpListener,
+    gateway: Arc<G>,
+    limits: ServerLimits,
+    shutdown: impl Future<Output = ()>,
+) {
+    let open = Arc::new(Semaphore::new(limits.max_connections as usize));
+    let refusals = Arc::new(Semaphore::new(refusal::MAX_REFUSALS_IN_PROGRESS));
+    let (stop, stopping) = watch::channel(false);
+    // Whether the last connection was refused: the limit is logged when it is reached,
+    // not for every refusal.
+    let mut full = false;
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -79,29 +92,50 @@ pub async fn serve<G: Gateway>(
         };
         // Small responses must not wait for Nagle's algorithm.
         let _ = stream.set_nodelay(true);
-        let gateway = gateway.clone();
-        let service = service_fn(move |request| handle(gateway.clone(), request));
-        let connection = connections
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection ended with an error");
+        let slot = open.clone().try_acquire_owned();
+        if full != slot.is_err() {
+            full = slot.is_err();
+            if full {
+                tracing::warn!(
+                    "{} connections open, the limit: answering new ones 503 SlowDown",
+                    limits.max_connections
+                );
+            } else {
+                tracing::info!("below the connection limit again");
             }
-        });
+        }
+        if let Ok(slot) = slot {
+            let gateway = gateway.clone();
+            let stopping = stopping.clone();
+            tokio::spawn(async move {
+                connection::serve(stream, gateway, limits, stopping).await;
+                drop(slot);
+            });
+        } else if let Ok(slot) = refusals.clone().try_acquire_owned() {
+            tokio::spawn(async move {
+                refusal::refuse(stream).await;
+                drop(slot);
+            });
+        } else {
+            tracing::debug!("too many refusals in progress: closing a new connection");
+        }
     }
     drop(listener);
     tracing::info!("shutting down: waiting for in-flight requests");
+    stop.send_replace(true);
     tokio::select! {
-        () = graceful.shutdown() => tracing::info!("all requests finished"),
+        _ = open.acquire_many(limits.max_connections) => tracing::info!("all requests finished"),
         () = tokio::time::sleep(SHUTDOWN_GRACE) => tracing::warn!("grace period over; closing remaining connections"),
     }
 }
 
-async fn handle<G: Gateway>(
+/// Serves one request: its body fails once the client sends nothing for `body_timeout`;
+/// `in_flight` lasts as long as the response body.
+pub(crate) async fn handle<G: Gateway>(
     gateway: Arc<G>,
     request: Request<Incoming>,
+    body_timeout: Duration,
+    in_flight: InFlight,
 ) -> Result<Response<Metered>, Infallible> {
     let (parts, incoming) = request.into_parts();
     let mut headers = parts.headers;
@@ -119,10 +153,11 @@ async fn handle<G: Gateway>(
         headers,
     };
     let (body, read_to_end) = TrackedBody::new(incoming);
+    let body = body::with_idle_timeout(body, body_timeout);
     let Handled {
         response,
         completion,
-    } = gateway.handle(info, body.boxed_unsync()).await;
+    } = gateway.handle(info, body).await;
     let (status, headers, body) = match response {
         GatewayResponse::Forward(forwarded) => {
             (forwarded.status, forwarded.headers, forwarded.body)
@@ -139,7 +174,7 @@ async fn handle<G: Gateway>(
     let declared_length = headers
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok()?.parse().ok());
-    let mut response = Response::new(Metered::new(body, declared_length, completion));
+    let mut response = Response::new(Metered::new(body, declared_length, completion, in_flight));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
     if !read_to_end.load(Ordering::Acquire) {

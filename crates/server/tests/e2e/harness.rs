@@ -14,7 +14,7 @@ use multistore::config::{
 };
 use multistore::proxy::ProxyGateway;
 use multistore_server::health::HealthCheck;
-use multistore_server::{ServerBackend, Timeouts, serve};
+use multistore_server::{ServerBackend, ServerLimits, Timeouts, serve_with};
 use multistore_static_config::StaticProvider;
 use multistore_testkit::S3Server;
 use tempfile::TempDir;
@@ -97,6 +97,11 @@ pub(crate) struct Harness {
 impl Harness {
     /// Starts the backends and the gateway; `kind` picks the data bucket tests use.
     pub(crate) async fn start(kind: Kind) -> Self {
+        Self::start_with(kind, ServerLimits::default()).await
+    }
+
+    /// [`start`](Self::start), the gateway holding clients to `limits`.
+    pub(crate) async fn start_with(kind: Kind, limits: ServerLimits) -> Self {
         // `RUST_LOG=warn cargo test …` shows the gateway's (and s3s's) logs of a failure.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -149,7 +154,7 @@ impl Harness {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(serve(listener, Arc::new(gateway), async {
+        tokio::spawn(serve_with(listener, Arc::new(gateway), limits, async {
             let _ = stopped.await;
         }));
         Self {

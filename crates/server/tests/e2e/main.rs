@@ -42,6 +42,7 @@ mod conditional;
 mod copy;
 mod directory_conflicts;
 mod entity_headers;
+mod limits;
 mod listing;
 mod multipart;
 mod objects;
