@@ -43,6 +43,11 @@ pub enum ProxyError {
     /// The body ended before the declared length.
     #[error("You did not provide the number of bytes specified by the Content-Length HTTP header.")]
     IncompleteBody,
+    /// The client stopped sending its request body for longer than the gateway waits.
+    #[error(
+        "Your socket connection to the server was not read from or written to within the timeout period."
+    )]
+    RequestTimeout,
     /// The bucket does not exist (or is not visible to this caller).
     #[error("The specified bucket does not exist.")]
     NoSuchBucket(String),
@@ -187,6 +192,7 @@ impl ProxyError {
                 ("XAmzContentSHA256Mismatch", StatusCode::BAD_REQUEST)
             }
             Self::IncompleteBody => ("IncompleteBody", StatusCode::BAD_REQUEST),
+            Self::RequestTimeout => ("RequestTimeout", StatusCode::BAD_REQUEST),
             Self::NoSuchBucket(_) => ("NoSuchBucket", StatusCode::NOT_FOUND),
             Self::NoSuchKey(_) => ("NoSuchKey", StatusCode::NOT_FOUND),
             Self::NoSuchUpload => ("NoSuchUpload", StatusCode::NOT_FOUND),

@@ -42,14 +42,33 @@ pub fn from_stream(stream: CoreStream) -> ServerBody {
     StreamBody::new(stream.map_ok(Frame::data).map_err(BodyError::from)).boxed_unsync()
 }
 
-/// A body as the core's byte stream. Trailers are dropped; a read failure (the client
-/// went away mid-upload) ends the stream with `IncompleteBody`.
+/// A body as the core's byte stream. Trailers are dropped; a body that stalled ends the
+/// stream with `RequestTimeout`, any other read failure (the client went away
+/// mid-upload) with `IncompleteBody`.
 pub fn into_stream(body: ServerBody) -> CoreStream {
     Box::pin(
         BodyStream::new(body)
             .try_filter_map(|frame| std::future::ready(Ok(frame.into_data().ok())))
-            .map_err(|_| ProxyError::IncompleteBody),
+            .map_err(|error| {
+                if error.is::<BodyStalled>() {
+                    ProxyError::RequestTimeout
+                } else {
+                    ProxyError::IncompleteBody
+                }
+            }),
     )
+}
+
+/// The error of a body that had no data for its idle timeout.
+#[derive(Debug, thiserror::Error)]
+#[error("no data for {0:?}: the body stalled")]
+pub(crate) struct BodyStalled(Duration);
+
+impl BodyStalled {
+    /// Whether `error` or one of its causes is a stalled body.
+    pub(crate) fn caused(error: &(dyn std::error::Error + 'static)) -> bool {
+        std::iter::successors(Some(error), |cause| cause.source()).any(|cause| cause.is::<Self>())
+    }
 }
 
 /// A response body that counts the bytes it sends and reports them to the request's
@@ -200,11 +219,7 @@ where
             match timer.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(()) if tokio::time::Instant::now() >= deadline => {
-                    return Poll::Ready(Some(Err(format!(
-                        "no data for {:?}: the body stalled",
-                        self.idle
-                    )
-                    .into())));
+                    return Poll::Ready(Some(Err(BodyStalled(self.idle).into())));
                 }
                 Poll::Ready(()) => {}
             }

@@ -22,7 +22,7 @@ pub use client::Timeouts;
 use client::{HttpClient, http_client};
 use stores::StoreCache;
 
-use crate::body::{self, ServerBody};
+use crate::body::{self, BodyStalled, ServerBody};
 
 /// Outbound HTTP with connection pooling and timeouts, and the object stores of non-S3
 /// buckets.
@@ -68,7 +68,15 @@ impl ServerBackend {
         tokio::time::timeout(self.timeouts.response, self.client.request(outbound))
             .await
             .map_err(|_| ProxyError::backend("backend response timed out"))?
-            .map_err(ProxyError::backend)
+            .map_err(|error| {
+                // The client's upload stalled, so the transport gave up on the request:
+                // the client's doing, not the backend's.
+                if BodyStalled::caused(&error) {
+                    ProxyError::RequestTimeout
+                } else {
+                    ProxyError::backend(error)
+                }
+            })
     }
 }
 
