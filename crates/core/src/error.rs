@@ -48,6 +48,10 @@ pub enum ProxyError {
         "Your socket connection to the server was not read from or written to within the timeout period."
     )]
     RequestTimeout,
+    /// The gateway is refusing work to protect itself (too many connections); clients
+    /// back off and retry.
+    #[error("Please reduce your request rate.")]
+    SlowDown,
     /// The bucket does not exist (or is not visible to this caller).
     #[error("The specified bucket does not exist.")]
     NoSuchBucket(String),
@@ -193,6 +197,7 @@ impl ProxyError {
             }
             Self::IncompleteBody => ("IncompleteBody", StatusCode::BAD_REQUEST),
             Self::RequestTimeout => ("RequestTimeout", StatusCode::BAD_REQUEST),
+            Self::SlowDown => ("SlowDown", StatusCode::SERVICE_UNAVAILABLE),
             Self::NoSuchBucket(_) => ("NoSuchBucket", StatusCode::NOT_FOUND),
             Self::NoSuchKey(_) => ("NoSuchKey", StatusCode::NOT_FOUND),
             Self::NoSuchUpload => ("NoSuchUpload", StatusCode::NOT_FOUND),

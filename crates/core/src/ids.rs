@@ -7,6 +7,13 @@ use chrono::Utc;
 /// Incremented for every id, so ids from one process never repeat.
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// A new request id in S3's form: 16 upper-case hex digits, unique within the process and
+/// unlikely to repeat across processes. The gateway sends it as `x-amz-request-id` and in
+/// error documents; a runtime that answers on its own (a refused connection) uses it too.
+pub fn request_id() -> String {
+    unique_hex(1)
+}
+
 /// A unique id of `16 * words` upper-case hex digits.
 ///
 /// Mixes the wall clock (so ids differ across processes and restarts) with a process-wide

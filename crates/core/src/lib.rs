@@ -30,5 +30,6 @@ mod secret;
 pub mod store;
 
 pub use error::ProxyError;
+pub use ids::request_id;
 pub use maybe_send::{MaybeSend, MaybeSync};
 pub use secret::SecretString;

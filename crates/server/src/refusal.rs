@@ -2,9 +2,10 @@
 //! clients take as a signal to back off and retry.
 
 use std::io;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use multistore::ProxyError;
+use multistore::api::response::render_error;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -31,28 +32,16 @@ pub(crate) async fn refuse(mut stream: TcpStream) {
     .await;
 }
 
-/// The whole HTTP/1.1 response, as S3 sends it when it throttles.
+/// The whole HTTP/1.1 response, as S3 sends it when it throttles. No request was read, so
+/// the error names no resource.
 fn slow_down() -> String {
-    let request_id = request_id();
-    let body = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>\
-         <Message>Please reduce your request rate.</Message>\
-         <RequestId>{request_id}</RequestId></Error>"
-    );
+    let request_id = multistore::request_id();
+    let error = ProxyError::SlowDown;
+    let body = render_error(&error, "", &request_id);
     format!(
-        "HTTP/1.1 503 Slow Down\r\ncontent-type: application/xml\r\ncontent-length: {}\r\n\
+        "HTTP/1.1 {} Slow Down\r\ncontent-type: application/xml\r\ncontent-length: {}\r\n\
          x-amz-request-id: {request_id}\r\nconnection: close\r\n\r\n{body}",
+        error.status().as_u16(),
         body.len()
     )
-}
-
-/// A request id in S3's form (16 hex digits) for the client's logs: the clock mixed with a
-/// counter, so that refusals in one burst differ.
-fn request_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_nanos() as u64);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{:016X}", nanos.rotate_left(17) ^ count)
 }

@@ -14,7 +14,7 @@ use crate::api::{RequestInfo, S3Operation, parse_request};
 use crate::auth::IdentityResolver;
 use crate::auth::sigv4::SigningKeyCache;
 use crate::backend::ProxyBackend;
-use crate::ids::unique_hex;
+use crate::ids::request_id;
 use crate::middleware::{Append, DispatchContext, Middleware, MiddlewareStack};
 use crate::registry::{
     BucketRegistry, CredentialRegistry, NoTemporaryCredentials, TemporaryCredentialResolver,
@@ -197,7 +197,7 @@ where
     pub async fn handle_request(&self, info: RequestInfo, body: B::Body) -> Handled<B::Body> {
         let started = Utc::now();
         let mut record = RequestRecord {
-            request_id: unique_hex(1),
+            request_id: request_id(),
             method: info.method.clone(),
             operation: "-",
             bucket: None,
