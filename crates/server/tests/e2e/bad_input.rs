@@ -345,19 +345,7 @@ async fn malformed_xml(kind: Kind) {
     assert_eq!(h.snapshot(), before, "nothing deleted");
 
     // CompleteMultipartUpload with a broken body leaves the upload pending, no object.
-    let created = h
-        .object(Method::POST, h.bucket(), "multi/broken")
-        .query("uploads=")
-        .signed(WRITER)
-        .send()
-        .await
-        .ok()
-        .text();
-    let upload_id = xml::value(&created, "UploadId").expect("upload id");
-    let upload_query = format!(
-        "uploadId={}",
-        multistore::auth::sigv4::encode_query_component(&upload_id)
-    );
+    let upload_query = h.create_upload("multi/broken").await;
     h.object(Method::PUT, h.bucket(), "multi/broken")
         .query(&format!("partNumber=1&{upload_query}"))
         .body("only part")

@@ -5,7 +5,6 @@
 
 use bytes::Bytes;
 use http::{Method, StatusCode};
-use multistore::auth::sigv4::encode_query_component;
 
 use crate::data::pattern;
 use crate::harness::{Harness, Kind, WRITER};
@@ -43,16 +42,7 @@ async fn a_retried_completion_gets_the_first_answer() {
 /// An upload of [`KEY`] with a 5 MiB part and a small one: its query and its parts as
 /// (number, ETag).
 async fn upload_two_parts(h: &Harness) -> (String, Vec<(u16, String)>) {
-    let created = h
-        .object(Method::POST, h.bucket(), KEY)
-        .query("uploads=")
-        .signed(WRITER)
-        .send()
-        .await
-        .ok()
-        .text();
-    let upload_id = xml::value(&created, "UploadId").expect("upload id");
-    let upload = format!("uploadId={}", encode_query_component(&upload_id));
+    let upload = h.create_upload(KEY).await;
     let mut parts = Vec::new();
     for (number, body) in [(1, pattern(5 * 1024 * 1024)), (2, Bytes::from("tail"))] {
         let sent = h

@@ -4,7 +4,7 @@
 //! write path, and nothing changes on disk. Retrying cannot help, so it is no 503.
 
 use http::{Method, StatusCode};
-use multistore::auth::sigv4::{encode_path, encode_query_component};
+use multistore::auth::sigv4::encode_path;
 
 use crate::harness::{Harness, Kind, WRITER};
 use crate::raw::Response;
@@ -66,16 +66,7 @@ async fn copy(h: &Harness, key: &str) -> Response {
 /// An upload of one part to `key`, completed; the completion's answer. A refused
 /// completion leaves the upload, which is aborted.
 async fn complete(h: &Harness, key: &str) -> Response {
-    let created = h
-        .object(Method::POST, h.bucket(), key)
-        .query("uploads=")
-        .signed(WRITER)
-        .send()
-        .await
-        .ok()
-        .text();
-    let upload_id = xml::value(&created, "UploadId").expect("upload id");
-    let upload = format!("uploadId={}", encode_query_component(&upload_id));
+    let upload = h.create_upload(key).await;
     let part = h
         .object(Method::PUT, h.bucket(), key)
         .query(&format!("partNumber=1&{upload}"))

@@ -4,26 +4,12 @@
 //! `400 InvalidArgument`. Nothing is copied either way.
 
 use http::{Method, StatusCode};
-use multistore::auth::sigv4::{encode_path, encode_query_component};
+use multistore::auth::sigv4::encode_path;
 
 use crate::harness::{Harness, Kind, WRITER};
 use crate::xml;
 
 both_backends!(copy_source_ranges_are_checked);
-
-/// A new upload of `key`; its `uploadId=…` query.
-async fn create_upload(h: &Harness, key: &str) -> String {
-    let created = h
-        .object(Method::POST, h.bucket(), key)
-        .query("uploads=")
-        .signed(WRITER)
-        .send()
-        .await
-        .ok()
-        .text();
-    let upload_id = xml::value(&created, "UploadId").expect("upload id");
-    format!("uploadId={}", encode_query_component(&upload_id))
-}
 
 async fn copy_source_ranges_are_checked(kind: Kind) {
     let h = Harness::start(kind).await;
@@ -33,7 +19,7 @@ async fn copy_source_ranges_are_checked(kind: Kind) {
         .send()
         .await
         .ok();
-    let upload = create_upload(&h, "range/target").await;
+    let upload = h.create_upload("range/target").await;
     let source = format!("/{}/{}", h.bucket(), encode_path("range/source"));
     let copy = |range: &str| {
         h.object(Method::PUT, h.bucket(), "range/target")

@@ -12,10 +12,11 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use multistore::SecretString;
 use multistore::auth::sigv4::{
-    OutboundRequest, SigningCredentials, SigningKeyCache, encode_path, sha256_hex,
+    OutboundRequest, SigningCredentials, SigningKeyCache, encode_path, encode_query_component,
+    sha256_hex,
 };
 
-use crate::harness::{Harness, Key};
+use crate::harness::{Harness, Key, WRITER};
 use crate::xml;
 
 /// How a request's payload is declared in its signature.
@@ -50,6 +51,21 @@ impl Harness {
     /// A request on `bucket` itself.
     pub(crate) fn on_bucket(&self, method: Method, bucket: &str) -> Call {
         self.path(method, &format!("/{bucket}"))
+    }
+
+    /// Creates a multipart upload of `key` in the private bucket as the writer; its
+    /// `uploadId=…` query, ready to append to part and completion requests.
+    pub(crate) async fn create_upload(&self, key: &str) -> String {
+        let created = self
+            .object(Method::POST, self.bucket(), key)
+            .query("uploads=")
+            .signed(WRITER)
+            .send()
+            .await
+            .ok()
+            .text();
+        let upload_id = xml::value(&created, "UploadId").expect("upload id");
+        format!("uploadId={}", encode_query_component(&upload_id))
     }
 
     /// A request for exactly `path` (already encoded as it goes on the wire).
