@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use multistore::ProxyError;
+use multistore::auth::sigv4::SigningKeyCache;
 use multistore::backend::{
     BackendRequest, BackendResponse, BodyStream, ForwardBody, MAX_RAW_RESPONSE_SIZE, ProxyBackend,
-    RawResponse,
+    RawResponse, Signer, build_signer,
 };
 use multistore::config::BucketConfig;
 use object_store::ObjectStore;
@@ -14,14 +16,15 @@ use wasm_bindgen::JsValue;
 
 use crate::body::{self, CollectError, WorkerBody};
 use crate::fetch::Subrequest;
+use crate::headers;
 use crate::stores::StoreCache;
 
 /// Outbound requests with `fetch`, and the object stores of non-S3 buckets.
 ///
 /// Build one per isolate, with the gateway (its `memory` buckets live in it). S3 buckets
-/// are signed by the core ([`build_signer`](multistore::backend::build_signer):
-/// `UnsignedUrlSigner` for anonymous backends, which never reads the clock); this
-/// backend only moves the bytes.
+/// are signed by the core ([`build_signer`]: `UnsignedUrlSigner` for anonymous backends,
+/// which never reads the clock), over the headers `fetch` can send; this backend only
+/// moves the bytes.
 #[derive(Debug, Default)]
 pub struct WorkerBackend {
     stores: StoreCache,
@@ -36,6 +39,13 @@ impl WorkerBackend {
 
 impl ProxyBackend for WorkerBackend {
     type Body = WorkerBody;
+
+    // The trait hands signers out in an `Arc`; on wasm32 nothing is `Send`, and there is
+    // one thread.
+    #[allow(clippy::arc_with_non_send_sync)]
+    fn create_signer(&self, bucket: &BucketConfig) -> Result<Arc<dyn Signer>, ProxyError> {
+        Ok(Arc::new(FetchSigner(build_signer(bucket)?)))
+    }
 
     fn create_store(&self, bucket: &BucketConfig) -> Result<Arc<dyn ObjectStore>, ProxyError> {
         self.stores.get(bucket)
@@ -109,5 +119,23 @@ impl ProxyBackend for WorkerBackend {
 
     fn body_into_stream(body: WorkerBody) -> BodyStream {
         body.into_stream()
+    }
+}
+
+/// A bucket's signer, signing only what `fetch` sends: the runtime would drop an empty
+/// `Content-Type` after it was signed, and the backend would refuse the signature.
+#[derive(Debug)]
+struct FetchSigner(Arc<dyn Signer>);
+
+impl Signer for FetchSigner {
+    fn sign(
+        &self,
+        request: &mut BackendRequest,
+        payload_hash: &str,
+        now: DateTime<Utc>,
+        keys: &SigningKeyCache,
+    ) -> Result<(), ProxyError> {
+        headers::without_unsendable(&mut request.headers);
+        self.0.sign(request, payload_hash, now, keys)
     }
 }

@@ -5,9 +5,13 @@
 //! byte for byte. Bytes that are not UTF-8 cannot be represented on this runtime: the
 //! runtime has replaced them before the Worker sees them, and values the core builds are
 //! UTF-8 already.
+//!
+//! Headers with empty values travel too, except `Content-Type`: the runtime drops an empty
+//! one, from incoming requests and from subrequests alike (see
+//! [`request_parts`](crate::request_parts) and [`without_unsendable`]).
 
 use http::HeaderMap;
-use http::header::{HeaderName, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Headers;
 
@@ -21,6 +25,17 @@ pub(crate) fn to_js(headers: &HeaderMap) -> Result<Headers, JsFailure> {
             .map_err(|error| JsFailure::new("setting a header", &error))?;
     }
     Ok(js)
+}
+
+/// Removes what `fetch` would not send, so that a signature never covers it: an empty
+/// `Content-Type`.
+pub(crate) fn without_unsendable(headers: &mut HeaderMap) {
+    if headers
+        .get(CONTENT_TYPE)
+        .is_some_and(|value| value.is_empty())
+    {
+        headers.remove(CONTENT_TYPE);
+    }
 }
 
 /// The headers of a JavaScript `Headers` (lower-case names; the runtime has already

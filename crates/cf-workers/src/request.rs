@@ -1,8 +1,9 @@
 //! The incoming request as the core sees it.
 
-use http::header::HOST;
+use http::header::{CONTENT_TYPE, HOST};
 use http::{HeaderValue, Method};
 use multistore::api::RequestInfo;
+use multistore::auth::sigv4::parse_claims;
 
 use crate::body::WorkerBody;
 use crate::headers;
@@ -29,6 +30,11 @@ pub enum InvalidRequest {
 /// `/`, and a few characters that clients escape anyway are escaped (`^` as `%5E`, space,
 /// `"`, `<`, `>`). A request whose signature covers such a path fails to verify, where
 /// the native server would refuse a dot segment as an invalid argument.
+///
+/// The runtime also drops a `Content-Type` header whose value is empty (boto3 sends one
+/// for `ContentType=''`) while keeping other empty headers. A request that signed
+/// `content-type` and arrives without one therefore sent it empty, and gets it back, so
+/// that its signature verifies as on the native server.
 pub fn request_parts(
     request: &web_sys::Request,
 ) -> Result<(RequestInfo, WorkerBody), InvalidRequest> {
@@ -42,11 +48,30 @@ pub fn request_parts(
     {
         headers.insert(HOST, host);
     }
-    let info = RequestInfo {
+    let mut info = RequestInfo {
         method,
         raw_path: parts.path.to_owned(),
         raw_query: parts.query.map(str::to_owned),
         headers,
     };
+    restore_empty_content_type(&mut info);
     Ok((info, WorkerBody::from(request.body())))
+}
+
+/// Adds `Content-Type` with an empty value to `info` if it has none and its signature
+/// claims name it among the signed headers.
+fn restore_empty_content_type(info: &mut RequestInfo) {
+    if info.headers.contains_key(CONTENT_TYPE) {
+        return;
+    }
+    let signed = parse_claims(info).ok().flatten().is_some_and(|claims| {
+        claims
+            .signed_headers
+            .iter()
+            .any(|name| name == CONTENT_TYPE.as_str())
+    });
+    if signed {
+        info.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static(""));
+    }
 }
