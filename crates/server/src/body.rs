@@ -16,7 +16,7 @@ use multistore::ProxyError;
 use multistore::backend::BodyStream as CoreStream;
 use multistore::proxy::Completion;
 
-use crate::connection::InFlight;
+use crate::in_flight::InFlight;
 
 /// An error while reading a body.
 pub type BodyError = Box<dyn std::error::Error + Send + Sync>;

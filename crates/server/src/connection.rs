@@ -16,7 +16,6 @@ use std::io;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use bytes::{Buf, Bytes};
 use hyper::server::conn::{http1, http2};
@@ -27,8 +26,9 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use crate::body::BodyError;
+use crate::in_flight::{InFlight, Requests, idle};
 use crate::limits::ServerLimits;
-use crate::service::{Gateway, handle};
+use crate::request::{Gateway, handle};
 
 /// What a client sends first when it speaks HTTP/2 without TLS (RFC 9113, section 3.4).
 const HTTP2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -106,59 +106,6 @@ where
         _ = shutdown.wait_for(|stop| *stop) => graceful_shutdown(connection.as_mut()),
     }
     connection.await
-}
-
-/// Completes once the connection has had no request in progress for its limit: `first`
-/// until a request has begun, `later` after.
-async fn idle(mut requests: watch::Receiver<Requests>, first: Duration, later: Duration) {
-    loop {
-        let (busy, limit) = {
-            let requests = requests.borrow_and_update();
-            let limit = if requests.begun { later } else { first };
-            (requests.in_progress > 0, limit)
-        };
-        let changed = if busy {
-            requests.changed().await
-        } else {
-            match tokio::time::timeout(limit, requests.changed()).await {
-                Ok(changed) => changed,
-                Err(_elapsed) => return,
-            }
-        };
-        if changed.is_err() {
-            // The service is gone, so the connection has ended: nothing left to watch.
-            return std::future::pending().await;
-        }
-    }
-}
-
-/// The requests of one connection, as the idle watch sees them.
-#[derive(Debug, Default)]
-struct Requests {
-    /// Begun, and their response bodies not yet sent or dropped.
-    in_progress: usize,
-    /// Whether any request has begun.
-    begun: bool,
-}
-
-/// A request in progress on its connection, from its complete head until its response
-/// body is sent or dropped.
-pub(crate) struct InFlight(Arc<watch::Sender<Requests>>);
-
-impl InFlight {
-    fn begin(requests: Arc<watch::Sender<Requests>>) -> Self {
-        requests.send_modify(|requests| {
-            requests.in_progress += 1;
-            requests.begun = true;
-        });
-        Self(requests)
-    }
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.send_modify(|requests| requests.in_progress -= 1);
-    }
 }
 
 /// The protocol a client speaks.

@@ -20,12 +20,15 @@ pub mod cli;
 mod connection;
 pub mod default_config;
 pub mod health;
+mod in_flight;
 pub mod issuer_fetcher;
 pub mod limits;
 mod refusal;
+pub mod request;
 pub mod service;
 
 pub use backend::{ServerBackend, Timeouts};
 pub use issuer_fetcher::IssuerFetcher;
 pub use limits::ServerLimits;
-pub use service::{Gateway, serve, serve_with};
+pub use request::Gateway;
+pub use service::{serve, serve_with};

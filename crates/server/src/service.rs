@@ -1,57 +1,19 @@
-//! Serving HTTP: the accept loop (connection limit, graceful shutdown) and each request.
+//! Serving HTTP: the accept loop (connection limit, graceful shutdown).
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use http::header::{CONNECTION, CONTENT_LENGTH, HOST};
-use http::{HeaderValue, Request, Response};
-use hyper::body::Incoming;
-use multistore::api::RequestInfo;
-use multistore::middleware::MiddlewareStack;
-use multistore::proxy::{GatewayResponse, Handled, ProxyGateway};
-use multistore::registry::{BucketRegistry, CredentialRegistry, TemporaryCredentialResolver};
-use multistore::route_handler::{ProxyResponseBody, Router};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 
-use crate::backend::ServerBackend;
-use crate::body::{self, Metered, ServerBody, TrackedBody};
-use crate::connection::{self, InFlight};
+use crate::connection;
 use crate::limits::ServerLimits;
 use crate::refusal;
+use crate::request::Gateway;
 
 /// How long in-flight requests may run on after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
-
-/// A gateway the server can run: any [`ProxyGateway`] over [`ServerBackend`].
-pub trait Gateway: Send + Sync + 'static {
-    /// Serves one request.
-    fn handle(
-        &self,
-        info: RequestInfo,
-        body: ServerBody,
-    ) -> impl Future<Output = Handled<ServerBody>> + Send;
-}
-
-impl<R, C, T, H, M> Gateway for ProxyGateway<ServerBackend, R, C, T, H, M>
-where
-    R: BucketRegistry,
-    C: CredentialRegistry,
-    T: TemporaryCredentialResolver,
-    H: Router,
-    M: MiddlewareStack,
-{
-    fn handle(
-        &self,
-        info: RequestInfo,
-        body: ServerBody,
-    ) -> impl Future<Output = Handled<ServerBody>> + Send {
-        self.handle_request(info, body)
-    }
-}
 
 /// [`serve_with`] the default [`ServerLimits`].
 pub async fn serve<G: Gateway>(
@@ -127,60 +89,4 @@ pub async fn serve_with<G: Gateway>(
         _ = open.acquire_many(limits.max_connections) => tracing::info!("all requests finished"),
         () = tokio::time::sleep(SHUTDOWN_GRACE) => tracing::warn!("grace period over; closing remaining connections"),
     }
-}
-
-/// Serves one request: its body fails once the client sends nothing for `body_timeout`;
-/// `in_flight` lasts as long as the response body.
-pub(crate) async fn handle<G: Gateway>(
-    gateway: Arc<G>,
-    request: Request<Incoming>,
-    body_timeout: Duration,
-    in_flight: InFlight,
-) -> Result<Response<Metered>, Infallible> {
-    let (parts, incoming) = request.into_parts();
-    let mut headers = parts.headers;
-    if !headers.contains_key(HOST)
-        && let Some(authority) = parts.uri.authority()
-        && let Ok(host) = HeaderValue::from_str(authority.as_str())
-    {
-        // HTTP/2 carries the host in the URI; signatures need it as a header.
-        headers.insert(HOST, host);
-    }
-    let info = RequestInfo {
-        method: parts.method,
-        raw_path: parts.uri.path().to_owned(),
-        raw_query: parts.uri.query().map(str::to_owned),
-        headers,
-    };
-    let (body, read_to_end) = TrackedBody::new(incoming);
-    let body = body::with_idle_timeout(body, body_timeout);
-    let Handled {
-        response,
-        completion,
-    } = gateway.handle(info, body).await;
-    let (status, headers, body) = match response {
-        GatewayResponse::Forward(forwarded) => {
-            (forwarded.status, forwarded.headers, forwarded.body)
-        }
-        GatewayResponse::Response(own) => {
-            let body = match own.body {
-                ProxyResponseBody::Empty => body::empty(),
-                ProxyResponseBody::Bytes(bytes) => body::full(bytes),
-                ProxyResponseBody::Stream(stream) => body::from_stream(stream),
-            };
-            (own.status, own.headers, body)
-        }
-    };
-    let declared_length = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok()?.parse().ok());
-    let mut response = Response::new(Metered::new(body, declared_length, completion, in_flight));
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    if !read_to_end.load(Ordering::Acquire) {
-        response
-            .headers_mut()
-            .insert(CONNECTION, HeaderValue::from_static("close"));
-    }
-    Ok(response)
 }

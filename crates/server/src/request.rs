@@ -1,0 +1,104 @@
+//! One request: from hyper's request to the gateway, and the gateway's answer back as
+//! hyper's response.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use http::header::{CONNECTION, CONTENT_LENGTH, HOST};
+use http::{HeaderValue, Request, Response};
+use hyper::body::Incoming;
+use multistore::api::RequestInfo;
+use multistore::middleware::MiddlewareStack;
+use multistore::proxy::{GatewayResponse, Handled, ProxyGateway};
+use multistore::registry::{BucketRegistry, CredentialRegistry, TemporaryCredentialResolver};
+use multistore::route_handler::{ProxyResponseBody, Router};
+
+use crate::backend::ServerBackend;
+use crate::body::{self, Metered, ServerBody, TrackedBody};
+use crate::in_flight::InFlight;
+
+/// A gateway the server can run: any [`ProxyGateway`] over [`ServerBackend`].
+pub trait Gateway: Send + Sync + 'static {
+    /// Serves one request.
+    fn handle(
+        &self,
+        info: RequestInfo,
+        body: ServerBody,
+    ) -> impl Future<Output = Handled<ServerBody>> + Send;
+}
+
+impl<R, C, T, H, M> Gateway for ProxyGateway<ServerBackend, R, C, T, H, M>
+where
+    R: BucketRegistry,
+    C: CredentialRegistry,
+    T: TemporaryCredentialResolver,
+    H: Router,
+    M: MiddlewareStack,
+{
+    fn handle(
+        &self,
+        info: RequestInfo,
+        body: ServerBody,
+    ) -> impl Future<Output = Handled<ServerBody>> + Send {
+        self.handle_request(info, body)
+    }
+}
+
+/// Serves one request: its body fails once the client sends nothing for `body_timeout`;
+/// `in_flight` lasts as long as the response body.
+pub(crate) async fn handle<G: Gateway>(
+    gateway: Arc<G>,
+    request: Request<Incoming>,
+    body_timeout: Duration,
+    in_flight: InFlight,
+) -> Result<Response<Metered>, Infallible> {
+    let (parts, incoming) = request.into_parts();
+    let mut headers = parts.headers;
+    if !headers.contains_key(HOST)
+        && let Some(authority) = parts.uri.authority()
+        && let Ok(host) = HeaderValue::from_str(authority.as_str())
+    {
+        // HTTP/2 carries the host in the URI; signatures need it as a header.
+        headers.insert(HOST, host);
+    }
+    let info = RequestInfo {
+        method: parts.method,
+        raw_path: parts.uri.path().to_owned(),
+        raw_query: parts.uri.query().map(str::to_owned),
+        headers,
+    };
+    let (body, read_to_end) = TrackedBody::new(incoming);
+    let body = body::with_idle_timeout(body, body_timeout);
+    let Handled {
+        response,
+        completion,
+    } = gateway.handle(info, body).await;
+    let (status, headers, body) = match response {
+        GatewayResponse::Forward(forwarded) => {
+            (forwarded.status, forwarded.headers, forwarded.body)
+        }
+        GatewayResponse::Response(own) => {
+            let body = match own.body {
+                ProxyResponseBody::Empty => body::empty(),
+                ProxyResponseBody::Bytes(bytes) => body::full(bytes),
+                ProxyResponseBody::Stream(stream) => body::from_stream(stream),
+            };
+            (own.status, own.headers, body)
+        }
+    };
+    let declared_length = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse().ok());
+    let mut response = Response::new(Metered::new(body, declared_length, completion, in_flight));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    if !read_to_end.load(Ordering::Acquire) {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    Ok(response)
+}
