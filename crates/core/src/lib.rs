@@ -18,13 +18,16 @@
 pub mod api;
 pub mod auth;
 pub mod backend;
+mod bucket;
 pub mod config;
 pub mod error;
 mod ids;
+mod limits;
 mod maybe_send;
 pub mod middleware;
 pub mod proxy;
 pub mod registry;
+mod response;
 pub mod route_handler;
 mod secret;
 pub mod store;

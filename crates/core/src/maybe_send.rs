@@ -27,3 +27,13 @@ mod bounds {
 }
 
 pub use bounds::{MaybeSend, MaybeSync};
+
+/// A boxed future: `Send` on native targets, not on wasm32. Trait objects whose methods are
+/// asynchronous return it.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type BoxFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+/// A boxed future: `Send` on native targets, not on wasm32. Trait objects whose methods are
+/// asynchronous return it.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;

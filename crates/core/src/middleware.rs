@@ -11,8 +11,8 @@ use http::{HeaderMap, StatusCode};
 
 use crate::api::S3Operation;
 use crate::auth::ResolvedIdentity;
-use crate::proxy::GatewayResponse;
 use crate::registry::ResolvedBucket;
+use crate::response::GatewayResponse;
 use crate::{MaybeSend, MaybeSync, ProxyError};
 
 /// What middleware knows about a request, and may change before dispatch.

@@ -19,10 +19,7 @@
 use crate::ProxyError;
 use crate::api::xml_reader::{XmlCursor, XmlOrigin};
 
-/// The largest XML body the gateway reads: room for 10,000 parts with every checksum
-/// (about 4 MB) and for 1,000 keys of 1,024 bytes even if every byte is written as an
-/// entity (about 6 MB).
-pub const MAX_XML_BODY_SIZE: usize = 8 * 1024 * 1024;
+pub use crate::limits::MAX_XML_BODY_SIZE;
 
 /// The most objects one DeleteObjects request may name (S3's limit).
 pub const MAX_DELETE_OBJECTS: usize = 1000;

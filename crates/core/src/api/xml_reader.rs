@@ -16,8 +16,7 @@ use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesDecl, BytesRef, Event};
 
 use crate::ProxyError;
-use crate::api::request_body::MAX_XML_BODY_SIZE;
-use crate::backend::MAX_RAW_RESPONSE_SIZE;
+use crate::limits::{MAX_RAW_RESPONSE_SIZE, MAX_XML_BODY_SIZE};
 
 /// How deep elements may nest. S3's request documents are at most four deep, its response
 /// documents five; unknown elements, which are skipped, get some room on top.

@@ -96,9 +96,7 @@ pub struct RawResponse {
     pub body: Bytes,
 }
 
-/// The largest backend response body [`ProxyBackend::send_raw`] must accept (a listing
-/// page of 1,000 long keys with owners fits comfortably).
-pub const MAX_RAW_RESPONSE_SIZE: usize = 16 * 1024 * 1024;
+pub use crate::limits::MAX_RAW_RESPONSE_SIZE;
 
 /// A runtime's side of the gateway: transport, stores, and body conversion.
 ///

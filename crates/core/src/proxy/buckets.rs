@@ -1,20 +1,19 @@
 //! ListBuckets, HeadBucket and GetBucketLocation, answered by the gateway itself, and
-//! GetBucketVersioning, which only an S3 backend can answer for its bucket.
+//! GetBucketVersioning, which the bucket's backend answers.
 
-use bytes::Bytes;
-use http::{HeaderValue, Method, StatusCode};
+use http::{HeaderValue, StatusCode};
 
-use super::dispatch::{Dispatcher, S3Call};
-use super::response::GatewayResponse;
-use super::target::{Backend, BucketTarget};
+use super::dispatch::Dispatcher;
 use crate::ProxyError;
 use crate::api::response::{
-    BucketVersioning, render_bucket_versioning, render_list_buckets, render_location_constraint,
+    render_bucket_versioning, render_list_buckets, render_location_constraint,
 };
-use crate::backend::{ProxyBackend, s3_xml};
+use crate::backend::ProxyBackend;
+use crate::bucket::BucketTarget;
 use crate::config::DEFAULT_REGION;
 use crate::middleware::DispatchContext;
 use crate::registry::{BucketRegistry, DEFAULT_BUCKET_OWNER};
+use crate::response::GatewayResponse;
 use crate::route_handler::ProxyResponse;
 
 impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
@@ -43,20 +42,12 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         GatewayResponse::Response(ProxyResponse::xml(StatusCode::OK, document))
     }
 
-    /// The backend bucket's versioning state; a store bucket keeps no versions, as a bucket
-    /// whose versioning was never enabled.
+    /// The backend bucket's versioning state.
     pub(crate) async fn bucket_versioning(
         &self,
-        target: &BucketTarget,
+        target: &BucketTarget<B::Body>,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
-        let versioning = match &target.backend {
-            Backend::S3(s3) => {
-                let call = S3Call::new(Method::GET, None).query("versioning", "");
-                let response = self.s3_call(s3, call, Bytes::new()).await?;
-                s3_xml::parse_bucket_versioning(&response.body)?
-            }
-            Backend::Store(_) => BucketVersioning::default(),
-        };
+        let versioning = target.backend.versioning().await?;
         let document = render_bucket_versioning(&versioning);
         Ok(GatewayResponse::Response(ProxyResponse::xml(
             StatusCode::OK,

@@ -1,29 +1,24 @@
 //! The last stage: an authorized operation sent to its bucket's backend.
 
-use bytes::Bytes;
-use chrono::{DateTime, Utc};
-use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use std::sync::Arc;
 
-use super::body::{BodyFailure, collect_capped};
-use super::copy::CopyEnds;
-use super::gateway::Settings;
-use super::headers::response_headers;
-use super::response::GatewayResponse;
-use super::target::{BucketTarget, S3Target};
+use chrono::{DateTime, Utc};
+
+use super::settings::Settings;
 use crate::ProxyError;
-use crate::api::{RequestInfo, S3Operation};
-use crate::auth::sigv4::{EMPTY_SHA256, VerifiedSignature, encode_query_component, sha256_hex};
-use crate::backend::{BackendRequest, ForwardBody, ProxyBackend, RawResponse, s3_xml};
+use crate::api::{CopySource, RequestInfo, S3Operation};
+use crate::auth::sigv4::VerifiedSignature;
+use crate::backend::ProxyBackend;
+use crate::bucket::{BackendBuilder, BucketTarget};
 use crate::middleware::{Dispatch, DispatchContext};
 use crate::registry::{BucketRegistry, ResolvedBucket};
-
-/// The most bytes of a backend error body read to learn its code.
-const MAX_ERROR_BODY: usize = 64 * 1024;
+use crate::response::GatewayResponse;
+use crate::store::ReadMode;
 
 /// Sends authorized operations to backends; one per request. Each operation family's
 /// methods live in that family's file.
 pub(crate) struct Dispatcher<'a, B, R> {
-    pub(crate) runtime: &'a B,
+    pub(crate) runtime: &'a Arc<B>,
     pub(crate) buckets: &'a R,
     pub(crate) settings: &'a Settings,
     pub(crate) info: &'a RequestInfo,
@@ -33,7 +28,7 @@ pub(crate) struct Dispatcher<'a, B, R> {
 
 impl<'a, B, R> Dispatcher<'a, B, R> {
     pub(crate) fn new(
-        runtime: &'a B,
+        runtime: &'a Arc<B>,
         buckets: &'a R,
         settings: &'a Settings,
         info: &'a RequestInfo,
@@ -83,7 +78,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         if ctx.operation == S3Operation::ListBuckets {
             return self.list_buckets(&ctx).await;
         }
-        let target = BucketTarget::resolve(self.runtime, required(&ctx.bucket)?)?;
+        let target = self.target(required(&ctx.bucket)?)?;
         use S3Operation as Op;
         match &ctx.operation {
             Op::ListBuckets => unreachable!("answered above"),
@@ -96,11 +91,11 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
             Op::ListMultipartUploads { params, .. } => self.list_uploads(&target, params).await,
             Op::DeleteObjects { .. } => self.delete_objects(&ctx, &target, payload).await,
             Op::GetObject { key, params, .. } => {
-                self.read_object(&ctx, &target, key, params, Method::GET)
+                self.read_object(&ctx, &target, key, params, ReadMode::Get)
                     .await
             }
             Op::HeadObject { key, params, .. } => {
-                self.read_object(&ctx, &target, key, params, Method::HEAD)
+                self.read_object(&ctx, &target, key, params, ReadMode::Head)
                     .await
             }
             Op::PutObject { key, .. } => self.put_object(&ctx, &target, key, payload).await,
@@ -111,10 +106,9 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                     .await
             }
             Op::CopyObject { key, source, .. } => {
-                let from = BucketTarget::resolve(self.runtime, required(&ctx.source_bucket)?)?;
                 let ends = CopyEnds {
                     source,
-                    from: &from,
+                    from: required(&ctx.source_bucket)?,
                     to: &target,
                     key,
                 };
@@ -139,10 +133,9 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                 source,
                 ..
             } => {
-                let from = BucketTarget::resolve(self.runtime, required(&ctx.source_bucket)?)?;
                 let ends = CopyEnds {
                     source,
-                    from: &from,
+                    from: required(&ctx.source_bucket)?,
                     to: &target,
                     key,
                 };
@@ -177,143 +170,31 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         }
     }
 
-    /// A signed request to an S3 backend.
-    pub(crate) fn s3_request(
+    /// `bucket` ready for this request: its backend and key space.
+    pub(crate) fn target(
         &self,
-        target: &S3Target,
-        call: S3Call<'_>,
-        payload_hash: &str,
-    ) -> Result<BackendRequest, ProxyError> {
-        let S3Call {
-            method,
-            key,
-            query,
-            mut headers,
-        } = call;
-        let host = HeaderValue::from_str(&target.endpoint.host())
-            .map_err(|_| ProxyError::Internal("endpoint host is not a header value".into()))?;
-        headers.insert(header::HOST, host);
-        headers.insert(header::USER_AGENT, self.settings.user_agent.clone());
-        let mut request = BackendRequest {
-            method,
-            url: target.endpoint.url(key, &query),
-            headers,
-        };
-        target.signer.sign(
-            &mut request,
-            payload_hash,
-            self.now,
-            &self.settings.signing_keys,
-        )?;
-        Ok(request)
-    }
-
-    /// Sends a small request to an S3 backend and reads the whole answer; backend errors,
-    /// including S3's "200 with an `<Error>` body", become the client's errors.
-    pub(crate) async fn s3_call(
-        &self,
-        target: &S3Target,
-        mut call: S3Call<'_>,
-        body: Bytes,
-    ) -> Result<RawResponse, ProxyError> {
-        // The runtime sets the length of the body it actually sends.
-        call.headers.remove(header::CONTENT_LENGTH);
-        let payload_hash = if body.is_empty() {
-            EMPTY_SHA256.to_owned()
-        } else {
-            sha256_hex(&body)
-        };
-        let request = self.s3_request(target, call, &payload_hash)?;
-        let response = self.runtime.send_raw(request, body).await?;
-        if !response.status.is_success() {
-            return Err(s3_xml::backend_error(response.status, &response.body));
+        bucket: &ResolvedBucket,
+    ) -> Result<BucketTarget<B::Body>, ProxyError> {
+        BackendBuilder {
+            runtime: self.runtime,
+            user_agent: &self.settings.user_agent,
+            signing_keys: &self.settings.signing_keys,
+            now: self.now,
         }
-        Ok(response)
-    }
-
-    /// Streams a request to an S3 backend and its response back. Success and `304` pass
-    /// through with filtered headers; errors become the client's S3 errors, so that
-    /// backend names in error documents never reach clients. When a body the gateway
-    /// produced (a decoded `aws-chunked` upload) fails on the way, the request fails with
-    /// the body's error, not with the transport's or the backend's reaction to it.
-    pub(crate) async fn s3_forward(
-        &self,
-        target: &S3Target,
-        call: S3Call<'_>,
-        body: ForwardBody<B::Body>,
-        payload_hash: &str,
-    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
-        let request = self.s3_request(target, call, payload_hash)?;
-        let failure = BodyFailure::default();
-        let body = match body {
-            ForwardBody::Stream { stream, length } => ForwardBody::Stream {
-                stream: failure.watch(stream),
-                length,
-            },
-            other => other,
-        };
-        let mut response = match self.runtime.forward(request, body).await {
-            Ok(response) => response,
-            Err(error) => return Err(failure.take().unwrap_or(error)),
-        };
-        if response.status.is_success() || response.status == StatusCode::NOT_MODIFIED {
-            response.headers = response_headers(response.headers);
-            return Ok(GatewayResponse::Forward(response));
-        }
-        let body = collect_capped(B::body_into_stream(response.body), MAX_ERROR_BODY)
-            .await
-            .unwrap_or_default();
-        Err(failure
-            .take()
-            .unwrap_or_else(|| s3_xml::backend_error(response.status, &body)))
+        .build(bucket)
     }
 }
 
-/// One request to an S3 backend, before signing.
-pub(crate) struct S3Call<'a> {
-    method: Method,
-    /// The backend key, or `None` for a request on the bucket itself.
-    key: Option<&'a str>,
-    /// The query, encoded as it will be sent.
-    query: String,
-    headers: HeaderMap,
-}
-
-impl<'a> S3Call<'a> {
-    /// A request on `key`, or on the bucket itself when `None`.
-    pub(crate) fn new(method: Method, key: Option<&'a str>) -> Self {
-        Self {
-            method,
-            key,
-            query: String::new(),
-            headers: HeaderMap::new(),
-        }
-    }
-
-    /// Adds the query parameter `name=value`, encoded.
-    pub(crate) fn query(mut self, name: &str, value: &str) -> Self {
-        if !self.query.is_empty() {
-            self.query.push('&');
-        }
-        self.query.push_str(&encode_query_component(name));
-        self.query.push('=');
-        self.query.push_str(&encode_query_component(value));
-        self
-    }
-
-    /// Adds `name=value` when there is a value.
-    pub(crate) fn optional_query(self, name: &str, value: Option<&str>) -> Self {
-        match value {
-            Some(value) => self.query(name, value),
-            None => self,
-        }
-    }
-
-    /// Sends `headers` with the request.
-    pub(crate) fn headers(mut self, headers: HeaderMap) -> Self {
-        self.headers = headers;
-        self
-    }
+/// The two ends of a copy: the source object and the destination key.
+pub(crate) struct CopyEnds<'a, Body> {
+    /// The source as the client named it.
+    pub(crate) source: &'a CopySource,
+    /// The source's bucket.
+    pub(crate) from: &'a ResolvedBucket,
+    /// The destination's bucket.
+    pub(crate) to: &'a BucketTarget<Body>,
+    /// The destination key, in the client's key space.
+    pub(crate) key: &'a str,
 }
 
 fn required(bucket: &Option<ResolvedBucket>) -> Result<&ResolvedBucket, ProxyError> {

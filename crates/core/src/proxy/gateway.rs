@@ -5,20 +5,22 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use http::HeaderValue;
 
-use super::body::collect_capped;
 use super::completion::{Completion, Handled, RequestRecord};
 use super::dispatch::{Dispatcher, Terminal};
-use super::response::{GatewayResponse, error_response, stamp_request_id};
+use super::response::{error_response, stamp_request_id};
+use super::settings::Settings;
 use crate::ProxyError;
 use crate::api::{RequestInfo, S3Operation, parse_request};
 use crate::auth::IdentityResolver;
 use crate::auth::sigv4::SigningKeyCache;
 use crate::backend::ProxyBackend;
+use crate::bucket::collect_capped;
 use crate::ids::request_id;
 use crate::middleware::{Append, DispatchContext, Middleware, MiddlewareStack};
 use crate::registry::{
     BucketRegistry, CredentialRegistry, NoTemporaryCredentials, TemporaryCredentialResolver,
 };
+use crate::response::GatewayResponse;
 use crate::route_handler::{RouteHandler, Router};
 
 /// The `User-Agent` of outbound requests unless [`ProxyGateway::with_user_agent`] says
@@ -41,24 +43,13 @@ pub const DEFAULT_USER_AGENT: &str = concat!("multistore/", env!("CARGO_PKG_VERS
 /// }
 /// ```
 pub struct ProxyGateway<B, R, C, T = NoTemporaryCredentials, H = (), M = ()> {
-    backend: B,
+    backend: Arc<B>,
     buckets: R,
     credentials: C,
     temporary: T,
     router: H,
     middleware: Arc<M>,
     settings: Settings,
-}
-
-/// Settings every request reads.
-#[derive(Debug, Clone)]
-pub(crate) struct Settings {
-    pub(crate) virtual_host_domain: Option<String>,
-    pub(crate) region: Option<String>,
-    pub(crate) max_request_body_size: Option<u64>,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) server_timing: bool,
-    pub(crate) signing_keys: Arc<SigningKeyCache>,
 }
 
 impl<B, R, C, T, H, M> std::fmt::Debug for ProxyGateway<B, R, C, T, H, M> {
@@ -81,7 +72,7 @@ impl<B, R, C> ProxyGateway<B, R, C> {
         virtual_host_domain: Option<String>,
     ) -> Self {
         Self {
-            backend,
+            backend: Arc::new(backend),
             buckets: bucket_registry,
             credentials: credential_registry,
             temporary: NoTemporaryCredentials,

@@ -8,18 +8,17 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use bytes::Bytes;
-use http::{Method, StatusCode};
+use http::StatusCode;
 
-use super::dispatch::{Dispatcher, S3Call};
-use super::response::GatewayResponse;
-use super::target::{Backend, BucketTarget};
+use super::dispatch::Dispatcher;
 use crate::ProxyError;
 use crate::api::list_rewrite::{BackendListing, BackendMarker};
 use crate::api::response::{ListPage, ObjectEntry, render_list_objects};
 use crate::api::{ListObjectsParams, ListVersion};
-use crate::backend::{BackendListRequest, BackendPage, ProxyBackend, s3_xml};
+use crate::backend::{BackendListRequest, BackendPage, ProxyBackend};
+use crate::bucket::BucketTarget;
 use crate::registry::{BucketRegistry, DEFAULT_BUCKET_OWNER};
+use crate::response::GatewayResponse;
 use crate::route_handler::ProxyResponse;
 
 /// Where a listing page starts, in the client's key space.
@@ -119,7 +118,7 @@ pub(crate) struct ClientPage {
 impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     pub(crate) async fn list_objects(
         &self,
-        target: &BucketTarget,
+        target: &BucketTarget<B::Body>,
         params: &ListObjectsParams,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         let resume = Resume::of(params)?;
@@ -148,7 +147,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     /// One page of the client's keys under `prefix`, from `resume` on.
     pub(crate) async fn client_listing(
         &self,
-        target: &BucketTarget,
+        target: &BucketTarget<B::Body>,
         prefix: &str,
         delimiter: Option<&str>,
         max_keys: usize,
@@ -166,7 +165,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                     start_after: None,
                     max_keys: 1,
                 };
-                let found = self.backend_page(target, &probe).await?;
+                let found = target.backend.list(&probe).await?;
                 let visible = !found.objects.is_empty() && !resume.covers(&common_prefix);
                 Ok(ClientPage {
                     common_prefixes: if visible && max_keys > 0 {
@@ -189,38 +188,20 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                     start_after,
                     max_keys,
                 };
-                let backend = self.backend_page(target, &request).await?;
+                let backend = target.backend.list(&request).await?;
                 Ok(client_page(target, resume, backend))
             }
-        }
-    }
-
-    /// One page from the backend, in the backend's key space.
-    pub(crate) async fn backend_page(
-        &self,
-        target: &BucketTarget,
-        request: &BackendListRequest,
-    ) -> Result<BackendPage, ProxyError> {
-        match &target.backend {
-            Backend::S3(s3) => {
-                let call = S3Call::new(Method::GET, None)
-                    .query("list-type", "2")
-                    .query("encoding-type", "url")
-                    .query("max-keys", &request.max_keys.to_string())
-                    .query("prefix", &request.prefix)
-                    .optional_query("delimiter", request.delimiter.as_deref())
-                    .optional_query("start-after", request.start_after.as_deref());
-                let response = self.s3_call(s3, call, Bytes::new()).await?;
-                s3_xml::parse_list_objects_v2(&response.body)
-            }
-            Backend::Store(store) => store.list(request).await,
         }
     }
 }
 
 /// Maps a backend page into the client's key space and works out where the next page
 /// starts.
-fn client_page(target: &BucketTarget, resume: &Resume, backend: BackendPage) -> ClientPage {
+fn client_page<Body>(
+    target: &BucketTarget<Body>,
+    resume: &Resume,
+    backend: BackendPage,
+) -> ClientPage {
     // The next page resumes after the backend page's last entry, even if it was filtered
     // out here, so that every page makes progress.
     let last_object = backend
@@ -254,8 +235,8 @@ fn client_page(target: &BucketTarget, resume: &Resume, backend: BackendPage) -> 
 }
 
 /// The backend's common prefixes as client prefixes, without those the client has seen.
-pub(crate) fn unseen_prefixes(
-    target: &BucketTarget,
+pub(crate) fn unseen_prefixes<Body>(
+    target: &BucketTarget<Body>,
     resume: &Resume,
     backend_prefixes: &[String],
 ) -> Vec<String> {

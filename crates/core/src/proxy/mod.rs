@@ -9,20 +9,18 @@
 //! of one internal dispatcher.
 
 mod batch_delete;
-mod body;
 mod buckets;
 mod completion;
 mod copy;
 mod dispatch;
 mod gateway;
-mod headers;
 mod listing;
 mod multipart;
 mod objects;
 mod response;
-mod target;
+mod settings;
 mod versions;
 
+pub use crate::response::GatewayResponse;
 pub use completion::{Completion, Handled};
 pub use gateway::{DEFAULT_USER_AGENT, ProxyGateway};
-pub use response::GatewayResponse;

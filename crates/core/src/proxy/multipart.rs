@@ -1,14 +1,9 @@
 //! Multipart uploads: create, upload part, complete, abort, ListParts and
 //! ListMultipartUploads. Parts stream; only the small XML documents are buffered.
 
-use bytes::Bytes;
-use http::{Method, StatusCode};
+use http::StatusCode;
 
-use super::dispatch::{Dispatcher, Payload, S3Call};
-use super::headers::{selected_headers, write_headers};
-use super::objects::with_etag;
-use super::response::GatewayResponse;
-use super::target::{Backend, BucketTarget};
+use super::dispatch::{Dispatcher, Payload};
 use crate::ProxyError;
 use crate::api::list_rewrite::{BackendListing, BackendMarker};
 use crate::api::request_body::parse_complete_multipart_upload;
@@ -18,44 +13,25 @@ use crate::api::response::{
 };
 use crate::api::{ListPartsParams, ListUploadsParams};
 use crate::auth::sigv4::encode_path;
-use crate::backend::{ProxyBackend, s3_xml};
+use crate::backend::ProxyBackend;
+use crate::bucket::{BucketTarget, UploadsRequest};
 use crate::middleware::DispatchContext;
 use crate::registry::{BucketRegistry, DEFAULT_BUCKET_OWNER};
+use crate::response::GatewayResponse;
 use crate::route_handler::ProxyResponse;
-
-/// Headers of CompleteMultipartUpload the backend must see: whole-object checksums and
-/// conditional completion.
-const COMPLETE_HEADERS: &[&str] = &[
-    "if-match",
-    "if-none-match",
-    "x-amz-checksum-crc32",
-    "x-amz-checksum-crc32c",
-    "x-amz-checksum-crc64nvme",
-    "x-amz-checksum-sha1",
-    "x-amz-checksum-sha256",
-    "x-amz-checksum-type",
-    "x-amz-mp-object-size",
-    "x-amz-request-payer",
-];
 
 impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     pub(crate) async fn create_multipart_upload(
         &self,
         ctx: &DispatchContext,
-        target: &BucketTarget,
+        target: &BucketTarget<B::Body>,
         key: &str,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         let backend_key = target.backend_key(key)?;
-        let upload_id = match &target.backend {
-            Backend::S3(s3) => {
-                let call = S3Call::new(Method::POST, Some(&backend_key))
-                    .query("uploads", "")
-                    .headers(write_headers(&ctx.headers));
-                let response = self.s3_call(s3, call, Bytes::new()).await?;
-                s3_xml::parse_initiate_multipart_upload(&response.body)?
-            }
-            Backend::Store(store) => store.create_multipart(&backend_key, &ctx.headers).await?,
-        };
+        let upload_id = target
+            .backend
+            .create_multipart(&backend_key, &ctx.headers)
+            .await?;
         let document = render_initiate_multipart_upload(&target.name, key, &upload_id);
         Ok(GatewayResponse::Response(ProxyResponse::xml(
             StatusCode::OK,
@@ -66,41 +42,24 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     pub(crate) async fn upload_part(
         &self,
         ctx: &DispatchContext,
-        target: &BucketTarget,
+        target: &BucketTarget<B::Body>,
         key: &str,
         upload_id: &str,
         part_number: u16,
         payload: Payload<B::Body>,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         let backend_key = target.backend_key(key)?;
-        match &target.backend {
-            Backend::S3(s3) => {
-                let upload = self.upload(&ctx.headers, payload)?;
-                let call = part_call(&backend_key, part_number, upload_id).headers(upload.headers);
-                self.s3_forward(s3, call, upload.body, &upload.payload_hash)
-                    .await
-            }
-            Backend::Store(store) => {
-                let upload = self.store_upload(&ctx.headers, payload)?;
-                let etag = store
-                    .upload_part(
-                        &backend_key,
-                        upload_id,
-                        part_number,
-                        upload.body,
-                        upload.length,
-                        &upload.headers,
-                    )
-                    .await?;
-                Ok(with_etag(StatusCode::OK, &etag))
-            }
-        }
+        let upload = self.upload(&ctx.headers, payload)?;
+        target
+            .backend
+            .upload_part(&backend_key, upload_id, part_number, upload)
+            .await
     }
 
     pub(crate) async fn complete_multipart_upload(
         &self,
         ctx: &DispatchContext,
-        target: &BucketTarget,
+        target: &BucketTarget<B::Body>,
         key: &str,
         upload_id: &str,
         payload: Payload<B::Body>,
@@ -114,33 +73,16 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         {
             return Err(ProxyError::InvalidPartOrder);
         }
-        let completed = match &target.backend {
-            Backend::S3(s3) => {
-                let call = S3Call::new(Method::POST, Some(&backend_key))
-                    .query("uploadId", upload_id)
-                    .headers(selected_headers(&ctx.headers, COMPLETE_HEADERS));
-                let response = self.s3_call(s3, call, document).await?;
-                let (etag, checksums) = s3_xml::parse_complete_multipart_upload(&response.body)?;
-                CompletedUpload {
-                    location: self.object_location(&target.name, key),
-                    bucket: target.name.clone(),
-                    key: key.to_owned(),
-                    etag,
-                    checksums,
-                }
-            }
-            Backend::Store(store) => {
-                let etag = store
-                    .complete_multipart(&backend_key, upload_id, &parts, &ctx.headers)
-                    .await?;
-                CompletedUpload {
-                    location: self.object_location(&target.name, key),
-                    bucket: target.name.clone(),
-                    key: key.to_owned(),
-                    etag,
-                    checksums: Default::default(),
-                }
-            }
+        let (etag, checksums) = target
+            .backend
+            .complete_multipart(&backend_key, upload_id, &parts, document, &ctx.headers)
+            .await?;
+        let completed = CompletedUpload {
+            location: self.object_location(&target.name, key),
+            bucket: target.name.clone(),
+            key: key.to_owned(),
+            etag,
+            checksums,
         };
         let document = render_complete_multipart_upload(&completed);
         Ok(GatewayResponse::Response(ProxyResponse::xml(
@@ -151,19 +93,15 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
 
     pub(crate) async fn abort_multipart_upload(
         &self,
-        target: &BucketTarget,
+        target: &BucketTarget<B::Body>,
         key: &str,
         upload_id: &str,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         let backend_key = target.backend_key(key)?;
-        match &target.backend {
-            Backend::S3(s3) => {
-                let call =
-                    S3Call::new(Method::DELETE, Some(&backend_key)).query("uploadId", upload_id);
-                self.s3_call(s3, call, Bytes::new()).await?;
-            }
-            Backend::Store(store) => store.abort_multipart(&backend_key, upload_id).await?,
-        }
+        target
+            .backend
+            .abort_multipart(&backend_key, upload_id)
+            .await?;
         Ok(GatewayResponse::Response(ProxyResponse::empty(
             StatusCode::NO_CONTENT,
         )))
@@ -171,24 +109,16 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
 
     pub(crate) async fn list_parts(
         &self,
-        target: &BucketTarget,
+        target: &BucketTarget<B::Body>,
         key: &str,
         upload_id: &str,
         params: &ListPartsParams,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         let backend_key = target.backend_key(key)?;
-        let page = match &target.backend {
-            Backend::S3(s3) => {
-                let marker = params.part_number_marker.map(|n| n.to_string());
-                let call = S3Call::new(Method::GET, Some(&backend_key))
-                    .query("uploadId", upload_id)
-                    .query("max-parts", &params.max_parts.to_string())
-                    .optional_query("part-number-marker", marker.as_deref());
-                let response = self.s3_call(s3, call, Bytes::new()).await?;
-                s3_xml::parse_list_parts(&response.body)?
-            }
-            Backend::Store(store) => store.list_parts(&backend_key, upload_id, params).await?,
-        };
+        let page = target
+            .backend
+            .list_parts(&backend_key, upload_id, params)
+            .await?;
         let document = render_list_parts(
             &target.name,
             key,
@@ -205,7 +135,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
 
     pub(crate) async fn list_uploads(
         &self,
-        target: &BucketTarget,
+        target: &BucketTarget<B::Body>,
         params: &ListUploadsParams,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         let backend_prefix = match target.keys.listing(&params.prefix, None) {
@@ -223,31 +153,14 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
             }
         };
         let upload_id_marker = key_marker.as_ref().and(params.upload_id_marker.clone());
-        let backend = match &target.backend {
-            Backend::S3(s3) => {
-                let call = S3Call::new(Method::GET, None)
-                    .query("uploads", "")
-                    .query("encoding-type", "url")
-                    .query("max-uploads", &params.max_uploads.to_string())
-                    .query("prefix", &backend_prefix)
-                    .optional_query("delimiter", params.delimiter.as_deref())
-                    .optional_query("key-marker", key_marker.as_deref())
-                    .optional_query("upload-id-marker", upload_id_marker.as_deref());
-                let response = self.s3_call(s3, call, Bytes::new()).await?;
-                s3_xml::parse_list_multipart_uploads(&response.body)?
-            }
-            Backend::Store(store) => {
-                store
-                    .list_uploads(
-                        &backend_prefix,
-                        params.delimiter.as_deref(),
-                        key_marker.as_deref(),
-                        upload_id_marker.as_deref(),
-                        params.max_uploads,
-                    )
-                    .await?
-            }
+        let request = UploadsRequest {
+            prefix: &backend_prefix,
+            delimiter: params.delimiter.as_deref(),
+            key_marker: key_marker.as_deref(),
+            upload_id_marker: upload_id_marker.as_deref(),
+            max_uploads: params.max_uploads,
         };
+        let backend = target.backend.list_uploads(request).await?;
         let page = UploadsPage {
             uploads: backend
                 .uploads
@@ -278,15 +191,8 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
     }
 }
 
-/// A request on one part of an upload (`?partNumber=N&uploadId=U`).
-pub(crate) fn part_call<'a>(backend_key: &'a str, part_number: u16, upload_id: &str) -> S3Call<'a> {
-    S3Call::new(Method::PUT, Some(backend_key))
-        .query("partNumber", &part_number.to_string())
-        .query("uploadId", upload_id)
-}
-
 fn render_uploads<Body>(
-    target: &BucketTarget,
+    target: &BucketTarget<Body>,
     params: &ListUploadsParams,
     page: &UploadsPage,
 ) -> GatewayResponse<Body> {

@@ -31,6 +31,17 @@ pub struct DeleteErrorEntry {
     pub message: String,
 }
 
+impl From<ObjectToDelete> for DeletedEntry {
+    /// The entry of a key deleted as the client named it.
+    fn from(object: ObjectToDelete) -> Self {
+        Self {
+            key: object.key,
+            version_id: object.version_id,
+            delete_marker_version_id: None,
+        }
+    }
+}
+
 impl DeleteErrorEntry {
     /// The entry for `error`, with its S3 code and client-safe message.
     pub fn from_error(key: String, version_id: Option<String>, error: &ProxyError) -> Self {
