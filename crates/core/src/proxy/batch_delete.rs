@@ -6,6 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use md5::{Digest, Md5};
 
+use super::authorization::authorize_deletion;
 use super::dispatch::{Dispatcher, Payload, S3Call};
 use super::objects::refuse_versions;
 use super::response::GatewayResponse;
@@ -15,7 +16,7 @@ use crate::api::request_body::{ObjectToDelete, parse_delete};
 use crate::api::response::{
     DeleteErrorEntry, DeletedEntry, render_delete_request, render_delete_result,
 };
-use crate::api::{S3Operation, validate_key};
+use crate::api::validate_key;
 use crate::backend::{ProxyBackend, s3_xml};
 use crate::middleware::DispatchContext;
 use crate::registry::BucketRegistry;
@@ -40,7 +41,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let mut errors = Vec::new();
         let mut cleared = Vec::new();
         for object in request.objects {
-            match self.clear_for_deletion(ctx, target, &object).await {
+            match self.clear_for_deletion(ctx, target, &object) {
                 Ok(Some(backend_key)) => cleared.push(Cleared {
                     client: object,
                     backend_key,
@@ -123,23 +124,20 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         )))
     }
 
-    /// Validates and authorizes one key, as a DeleteObject of its own; its backend key, or
-    /// `None` when the key lies outside the bucket's visible keys.
-    async fn clear_for_deletion(
+    /// Validates and authorizes one key, as a DeleteObject of its own, in the bucket the
+    /// pipeline resolved once for the whole request; its backend key, or `None` when the
+    /// key lies outside the bucket's visible keys.
+    fn clear_for_deletion(
         &self,
         ctx: &DispatchContext,
         target: &BucketTarget,
         object: &ObjectToDelete,
     ) -> Result<Option<String>, ProxyError> {
         validate_key(&object.key)?;
-        let single = S3Operation::DeleteObject {
-            bucket: target.name.clone(),
-            key: object.key.clone(),
-            version_id: object.version_id.clone(),
-        };
-        self.buckets
-            .get_bucket(&target.name, &ctx.identity, &single)
-            .await?;
+        let bucket = ctx.bucket.as_ref().ok_or_else(|| {
+            ProxyError::Internal("DeleteObjects reached dispatch without its bucket".into())
+        })?;
+        authorize_deletion(&ctx.identity, &bucket.config, object)?;
         Ok(target.keys.to_backend(&object.key))
     }
 }

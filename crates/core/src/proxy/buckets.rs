@@ -4,6 +4,7 @@
 use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode};
 
+use super::authorization::visible_buckets;
 use super::dispatch::{Dispatcher, S3Call};
 use super::response::GatewayResponse;
 use super::target::{Backend, BucketTarget};
@@ -22,7 +23,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         &self,
         ctx: &DispatchContext,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
-        let buckets = self.buckets.list_buckets(&ctx.identity).await?;
+        let buckets = visible_buckets(self.buckets, &ctx.identity).await?;
         let document = render_list_buckets(&DEFAULT_BUCKET_OWNER, &buckets);
         Ok(GatewayResponse::Response(ProxyResponse::xml(
             StatusCode::OK,
