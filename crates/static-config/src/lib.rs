@@ -4,8 +4,8 @@
 //! TOML or JSON file (or built in code), checked, and served from memory.
 //!
 //! [`StaticProvider`] implements both registries of the core:
-//! [`BucketRegistry`](multistore::registry::BucketRegistry), which resolves a bucket and
-//! authorizes the caller with the standard rule ([`multistore::auth::authorize`]), and
+//! [`BucketRegistry`](multistore::registry::BucketRegistry), which finds buckets by name
+//! (the gateway then authorizes the caller with [`multistore::auth::authorize`]), and
 //! [`CredentialRegistry`](multistore::registry::CredentialRegistry), which looks up access
 //! keys and roles. Wrap it in
 //! [`CachedProvider`](multistore::registry::CachedProvider) only if you must: it is already

@@ -3,7 +3,8 @@
 //! * [`sigv4`] verifies AWS Signature Version 4 (headers, presigned URLs, signed chunks) and
 //!   signs outbound requests.
 //! * [`ResolvedIdentity`] is the verified caller.
-//! * [`authorize`] is the standard authorization rule that registries apply.
+//! * [`authorize`] is the standard authorization rule, which the gateway applies once a
+//!   request's buckets are resolved.
 
 mod authorize;
 mod identity;

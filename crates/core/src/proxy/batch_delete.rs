@@ -3,11 +3,12 @@
 
 use http::StatusCode;
 
+use super::authorization::authorize_deletion;
 use super::dispatch::{Dispatcher, Payload};
 use crate::ProxyError;
 use crate::api::request_body::{ObjectToDelete, parse_delete};
 use crate::api::response::{DeleteErrorEntry, DeletedEntry, render_delete_result};
-use crate::api::{S3Operation, validate_key};
+use crate::api::validate_key;
 use crate::backend::ProxyBackend;
 use crate::bucket::BucketTarget;
 use crate::middleware::DispatchContext;
@@ -28,7 +29,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         let mut errors = Vec::new();
         let mut cleared = Vec::new();
         for object in request.objects {
-            match self.clear_for_deletion(ctx, target, &object).await {
+            match self.clear_for_deletion(ctx, target, &object) {
                 Ok(Some(backend_key)) => cleared.push(ObjectToDelete {
                     key: backend_key,
                     version_id: object.version_id,
@@ -64,21 +65,17 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
 
     /// Validates and authorizes one key, as a DeleteObject of its own; its backend key, or
     /// `None` when the key lies outside the bucket's visible keys.
-    async fn clear_for_deletion(
+    fn clear_for_deletion(
         &self,
         ctx: &DispatchContext,
         target: &BucketTarget<B::Body>,
         object: &ObjectToDelete,
     ) -> Result<Option<String>, ProxyError> {
         validate_key(&object.key)?;
-        let single = S3Operation::DeleteObject {
-            bucket: target.name.clone(),
-            key: object.key.clone(),
-            version_id: object.version_id.clone(),
-        };
-        self.buckets
-            .get_bucket(&target.name, &ctx.identity, &single)
-            .await?;
+        let bucket = ctx.bucket.as_ref().ok_or_else(|| {
+            ProxyError::Internal("DeleteObjects reached dispatch without its bucket".into())
+        })?;
+        authorize_deletion(&ctx.identity, &bucket.config, object)?;
         Ok(target.keys.to_backend(&object.key))
     }
 }

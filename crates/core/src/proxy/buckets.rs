@@ -3,6 +3,7 @@
 
 use http::{HeaderValue, StatusCode};
 
+use super::authorization::visible_buckets;
 use super::dispatch::Dispatcher;
 use crate::ProxyError;
 use crate::api::response::{
@@ -21,7 +22,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         &self,
         ctx: &DispatchContext,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
-        let buckets = self.buckets.list_buckets(&ctx.identity).await?;
+        let buckets = visible_buckets(self.buckets, &ctx.identity).await?;
         let document = render_list_buckets(&DEFAULT_BUCKET_OWNER, &buckets);
         Ok(GatewayResponse::Response(ProxyResponse::xml(
             StatusCode::OK,

@@ -5,12 +5,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use http::HeaderValue;
 
+use super::authorization::{AuthorizedBuckets, authorize_buckets};
 use super::completion::{Completion, Handled, RequestRecord};
 use super::dispatch::{Dispatcher, Terminal};
 use super::response::{error_response, stamp_request_id};
 use super::settings::Settings;
 use crate::ProxyError;
-use crate::api::{RequestInfo, S3Operation, parse_request};
+use crate::api::{RequestInfo, parse_request};
 use crate::auth::IdentityResolver;
 use crate::auth::sigv4::SigningKeyCache;
 use crate::backend::ProxyBackend;
@@ -251,15 +252,10 @@ where
         .await?;
         record.principal = authenticated.identity.principal();
 
-        let identity = &authenticated.identity;
-        let bucket = match operation.bucket() {
-            Some(name) => Some(self.buckets.get_bucket(name, identity, &operation).await?),
-            None => None,
-        };
-        let source_bucket = match copy_source_bucket(&operation) {
-            Some(name) => Some(self.buckets.get_bucket(name, identity, &operation).await?),
-            None => None,
-        };
+        let AuthorizedBuckets {
+            bucket,
+            source_bucket,
+        } = authorize_buckets(&self.buckets, &authenticated.identity, &operation).await?;
         record.authorized_at = Some(Utc::now());
         let ctx = DispatchContext {
             request_id: record.request_id.clone(),
@@ -300,16 +296,6 @@ fn add_server_timing(
     timing.push_str(&format!("total;dur={:.3}", millis(Utc::now())));
     if let Ok(value) = HeaderValue::from_str(&timing) {
         headers.insert("server-timing", value);
-    }
-}
-
-/// The bucket a copy reads from.
-fn copy_source_bucket(operation: &S3Operation) -> Option<&str> {
-    match operation {
-        S3Operation::CopyObject { source, .. } | S3Operation::UploadPartCopy { source, .. } => {
-            Some(&source.bucket)
-        }
-        _ => None,
     }
 }
 

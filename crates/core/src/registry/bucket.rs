@@ -1,11 +1,10 @@
-//! Resolving a virtual bucket for one caller and one operation.
+//! Resolving virtual buckets by name: where a bucket lives, never who may use it.
 
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::{ListRewrite, S3Operation};
-use crate::auth::ResolvedIdentity;
+use crate::api::ListRewrite;
 use crate::config::BucketConfig;
 use crate::{MaybeSend, MaybeSync, ProxyError};
 
@@ -24,7 +23,7 @@ pub const DEFAULT_BUCKET_OWNER: BucketOwner = BucketOwner {
     display_name: "multistore",
 };
 
-/// A bucket the caller may use for the operation at hand.
+/// A virtual bucket as its registry resolved it: its configuration and key mapping.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedBucket {
     /// The bucket's configuration: backend, prefix, options.
@@ -52,46 +51,53 @@ pub struct BucketSummary {
     pub creation_date: DateTime<Utc>,
 }
 
-/// Identity-aware bucket resolution: routing and authorization in one place.
+/// A bucket as its registry lists it, for ListBuckets.
 ///
-/// A registry decides both where a bucket lives and whether the caller may perform the
-/// operation on it, so a custom registry can route and authorize any way it likes. The
-/// standard rule is [`crate::auth::authorize`].
+/// The gateway shows a caller only the buckets [`crate::auth::can_see_bucket`] allows, so
+/// a listing carries each bucket's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedBucket {
+    /// The bucket's configuration, which decides who may see it.
+    pub config: BucketConfig,
+    /// Creation date shown to clients.
+    pub creation_date: DateTime<Utc>,
+}
+
+/// Where virtual buckets live: resolution by name, knowing nothing about callers.
+///
+/// The gateway authorizes every request itself once its buckets are resolved (with
+/// [`crate::auth::authorize`], and [`crate::auth::can_see_bucket`] for ListBuckets), so a
+/// registry cannot open a bucket by forgetting a check, and its answers may be cached
+/// ([`crate::registry::CachedProvider`]).
 pub trait BucketRegistry: MaybeSend + MaybeSync + 'static {
-    /// Resolves bucket `name` for `identity` performing `operation`.
+    /// The bucket called `name`, or `Ok(None)` when there is no such bucket.
     ///
-    /// Errors with `NoSuchBucket` when the bucket does not exist and `AccessDenied` when
-    /// the caller may not perform the operation. For copies the gateway calls this once for
-    /// the destination and once for the source bucket; each call authorizes the part of
-    /// the operation that concerns bucket `name`.
+    /// The configuration's `name` must be `name`: scopes are matched by it, so the gateway
+    /// refuses a bucket resolved under another name with an internal error. `Err` means the
+    /// lookup itself failed (a database down, say) and is reported as a server error.
     fn get_bucket(
         &self,
         name: &str,
-        identity: &ResolvedIdentity,
-        operation: &S3Operation,
-    ) -> impl Future<Output = Result<ResolvedBucket, ProxyError>> + MaybeSend;
+    ) -> impl Future<Output = Result<Option<ResolvedBucket>, ProxyError>> + MaybeSend;
 
-    /// The buckets `identity` may use in some way, for ListBuckets.
+    /// Every bucket, in any order, for ListBuckets; the gateway keeps those the caller may
+    /// see and sorts them by name.
     fn list_buckets(
         &self,
-        identity: &ResolvedIdentity,
-    ) -> impl Future<Output = Result<Vec<BucketSummary>, ProxyError>> + MaybeSend;
+    ) -> impl Future<Output = Result<Vec<ListedBucket>, ProxyError>> + MaybeSend;
 }
 
 impl<T: BucketRegistry> BucketRegistry for std::sync::Arc<T> {
     fn get_bucket(
         &self,
         name: &str,
-        identity: &ResolvedIdentity,
-        operation: &S3Operation,
-    ) -> impl Future<Output = Result<ResolvedBucket, ProxyError>> + MaybeSend {
-        (**self).get_bucket(name, identity, operation)
+    ) -> impl Future<Output = Result<Option<ResolvedBucket>, ProxyError>> + MaybeSend {
+        (**self).get_bucket(name)
     }
 
     fn list_buckets(
         &self,
-        identity: &ResolvedIdentity,
-    ) -> impl Future<Output = Result<Vec<BucketSummary>, ProxyError>> + MaybeSend {
-        (**self).list_buckets(identity)
+    ) -> impl Future<Output = Result<Vec<ListedBucket>, ProxyError>> + MaybeSend {
+        (**self).list_buckets()
     }
 }

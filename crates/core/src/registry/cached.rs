@@ -7,22 +7,21 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{BucketRegistry, BucketSummary, CredentialRegistry, ResolvedBucket};
-use crate::api::S3Operation;
-use crate::auth::ResolvedIdentity;
+use super::{BucketRegistry, CredentialRegistry, ListedBucket, ResolvedBucket};
 use crate::config::{RoleConfig, StoredCredential};
 use crate::{MaybeSend, ProxyError};
 
 /// How long and how much [`CachedProvider`] remembers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CacheSettings {
-    /// How long a found credential or role is reused. A key disabled at the source keeps
-    /// working for at most this long.
+    /// How long a found credential, role or bucket is reused. A key disabled or a bucket
+    /// reconfigured at the source keeps its old answer for at most this long.
     pub ttl: Duration,
     /// How long a lookup that found nothing is remembered, so that a flood of requests with
-    /// an unknown key does not reach the source every time.
+    /// an unknown key or bucket does not reach the source every time (and a new bucket
+    /// appears after at most this long).
     pub miss_ttl: Duration,
-    /// The most entries each cache (credentials, roles) holds.
+    /// The most entries each cache (credentials, roles, buckets) holds.
     pub max_entries: usize,
 }
 
@@ -36,16 +35,19 @@ impl Default for CacheSettings {
     }
 }
 
-/// Wraps a provider with bounded in-memory TTL caches of credential and role lookups.
+/// Wraps a provider with bounded in-memory TTL caches of credential, role and bucket
+/// lookups.
 ///
-/// Bucket resolution is always delegated, uncached, because it carries authorization.
-/// Errors from the inner provider are not cached.
+/// Bucket resolution carries no authorization (the gateway authorizes after it), so one
+/// caller's lookup serves every caller. ListBuckets is delegated, uncached. Errors from the
+/// inner provider are not cached.
 #[derive(Debug)]
 pub struct CachedProvider<P> {
     inner: P,
     settings: CacheSettings,
     credentials: TtlCache<StoredCredential>,
     roles: TtlCache<RoleConfig>,
+    buckets: TtlCache<ResolvedBucket>,
 }
 
 impl<P> CachedProvider<P> {
@@ -61,6 +63,7 @@ impl<P> CachedProvider<P> {
             settings,
             credentials: TtlCache::default(),
             roles: TtlCache::default(),
+            buckets: TtlCache::default(),
         }
     }
 
@@ -114,17 +117,14 @@ impl<P: BucketRegistry> BucketRegistry for CachedProvider<P> {
     fn get_bucket(
         &self,
         name: &str,
-        identity: &ResolvedIdentity,
-        operation: &S3Operation,
-    ) -> impl Future<Output = Result<ResolvedBucket, ProxyError>> + MaybeSend {
-        self.inner.get_bucket(name, identity, operation)
+    ) -> impl Future<Output = Result<Option<ResolvedBucket>, ProxyError>> + MaybeSend {
+        self.cached(&self.buckets, name, self.inner.get_bucket(name))
     }
 
     fn list_buckets(
         &self,
-        identity: &ResolvedIdentity,
-    ) -> impl Future<Output = Result<Vec<BucketSummary>, ProxyError>> + MaybeSend {
-        self.inner.list_buckets(identity)
+    ) -> impl Future<Output = Result<Vec<ListedBucket>, ProxyError>> + MaybeSend {
+        self.inner.list_buckets()
     }
 }
 
@@ -191,6 +191,7 @@ mod tests {
 
     use super::*;
     use crate::SecretString;
+    use crate::config::{BackendOptions, BackendType, BucketConfig};
 
     #[derive(Default)]
     struct CountingRegistry {
@@ -217,6 +218,30 @@ mod tests {
         async fn get_role(&self, _role_id: &str) -> Result<Option<RoleConfig>, ProxyError> {
             self.lookups.fetch_add(1, Ordering::SeqCst);
             Ok(None)
+        }
+    }
+
+    /// Knows bucket `known`; lookups of bucket `broken` fail.
+    impl BucketRegistry for CountingRegistry {
+        async fn get_bucket(&self, name: &str) -> Result<Option<ResolvedBucket>, ProxyError> {
+            self.lookups.fetch_add(1, Ordering::SeqCst);
+            match name {
+                "broken" => Err(ProxyError::Internal("registry down".into())),
+                "known" => Ok(Some(ResolvedBucket::new(BucketConfig {
+                    name: name.into(),
+                    backend_type: BackendType::Memory,
+                    backend_prefix: None,
+                    anonymous_access: false,
+                    allowed_roles: vec![],
+                    backend_options: BackendOptions::default(),
+                }))),
+                _ => Ok(None),
+            }
+        }
+
+        async fn list_buckets(&self) -> Result<Vec<ListedBucket>, ProxyError> {
+            self.lookups.fetch_add(1, Ordering::SeqCst);
+            Ok(vec![])
         }
     }
 
@@ -267,5 +292,66 @@ mod tests {
             block_on(provider.get_credential(&format!("key-{i}"))).unwrap();
         }
         assert_eq!(provider.credentials.len(), 4);
+    }
+
+    #[test]
+    fn bucket_hits_and_misses_are_both_cached() {
+        let provider = CachedProvider::new(CountingRegistry::default());
+        for _ in 0..3 {
+            let known = block_on(provider.get_bucket("known")).unwrap();
+            assert_eq!(known.unwrap().config.name, "known");
+            assert_eq!(block_on(provider.get_bucket("unknown")).unwrap(), None);
+        }
+        assert_eq!(lookups(&provider), 2);
+    }
+
+    #[test]
+    fn bucket_misses_expire_on_their_own_ttl() {
+        let settings = CacheSettings {
+            miss_ttl: Duration::ZERO,
+            ..CacheSettings::default()
+        };
+        let provider = CachedProvider::with_settings(CountingRegistry::default(), settings);
+        for _ in 0..3 {
+            block_on(provider.get_bucket("known")).unwrap();
+            block_on(provider.get_bucket("unknown")).unwrap();
+        }
+        // One lookup of the hit, three of the miss that expired at once.
+        assert_eq!(lookups(&provider), 4);
+    }
+
+    #[test]
+    fn expired_buckets_are_looked_up_again() {
+        let settings = CacheSettings {
+            ttl: Duration::ZERO,
+            ..CacheSettings::default()
+        };
+        let provider = CachedProvider::with_settings(CountingRegistry::default(), settings);
+        block_on(provider.get_bucket("known")).unwrap();
+        block_on(provider.get_bucket("known")).unwrap();
+        assert_eq!(lookups(&provider), 2);
+    }
+
+    #[test]
+    fn bucket_cache_is_bounded() {
+        let settings = CacheSettings {
+            max_entries: 4,
+            ..CacheSettings::default()
+        };
+        let provider = CachedProvider::with_settings(CountingRegistry::default(), settings);
+        for i in 0..50 {
+            block_on(provider.get_bucket(&format!("bucket-{i}"))).unwrap();
+        }
+        assert_eq!(provider.buckets.len(), 4);
+    }
+
+    #[test]
+    fn failed_bucket_lookups_and_listings_are_not_cached() {
+        let provider = CachedProvider::new(CountingRegistry::default());
+        for _ in 0..2 {
+            assert!(block_on(provider.get_bucket("broken")).is_err());
+            block_on(provider.list_buckets()).unwrap();
+        }
+        assert_eq!(lookups(&provider), 4);
     }
 }

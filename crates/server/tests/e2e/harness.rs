@@ -13,6 +13,7 @@ use multistore::config::{
     AccessScope, Action, BackendOptions, BackendType, BucketConfig, StoredCredential,
 };
 use multistore::proxy::ProxyGateway;
+use multistore::registry::BucketRegistry;
 use multistore_server::health::HealthCheck;
 use multistore_server::{ServerBackend, ServerLimits, Timeouts, serve_with};
 use multistore_static_config::StaticProvider;
@@ -102,6 +103,23 @@ impl Harness {
 
     /// [`start`](Self::start), the gateway holding clients to `limits`.
     pub(crate) async fn start_with(kind: Kind, limits: ServerLimits) -> Self {
+        Self::launch(kind, limits, |provider| provider).await
+    }
+
+    /// [`start`](Self::start), buckets resolved by the registry `registry` makes of the
+    /// configured provider (credentials still come from the provider).
+    pub(crate) async fn start_with_registry<R: BucketRegistry>(
+        kind: Kind,
+        registry: impl FnOnce(Arc<StaticProvider>) -> R,
+    ) -> Self {
+        Self::launch(kind, ServerLimits::default(), registry).await
+    }
+
+    async fn launch<R: BucketRegistry>(
+        kind: Kind,
+        limits: ServerLimits,
+        registry: impl FnOnce(Arc<StaticProvider>) -> R,
+    ) -> Self {
         // `RUST_LOG=warn cargo test …` shows the gateway's (and s3s's) logs of a failure.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -148,7 +166,7 @@ impl Harness {
         let provider =
             Arc::new(StaticProvider::new(buckets, vec![], credentials).expect("valid config"));
         let backend = ServerBackend::new(Timeouts::default()).expect("HTTP client");
-        let gateway = ProxyGateway::new(backend, provider.clone(), provider, None)
+        let gateway = ProxyGateway::new(backend, registry(provider.clone()), provider, None)
             .with_route_handler(HealthCheck);
 
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");

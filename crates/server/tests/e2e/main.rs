@@ -33,6 +33,7 @@ mod harness;
 mod raw;
 mod xml;
 
+mod authorization;
 mod backend_down;
 mod bad_input;
 mod batch_delete;
