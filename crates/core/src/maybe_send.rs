@@ -27,3 +27,13 @@ mod bounds {
 }
 
 pub use bounds::{MaybeSend, MaybeSync};
+
+/// A boxed future, `Send` on native targets: what the core's type-erased parts
+/// (registries, route handlers, middleware) return.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type BoxFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+/// A boxed future, `Send` on native targets: what the core's type-erased parts
+/// (registries, route handlers, middleware) return.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;

@@ -14,7 +14,7 @@ use crate::ProxyError;
 use crate::api::{RequestInfo, S3Operation};
 use crate::auth::sigv4::{EMPTY_SHA256, VerifiedSignature, encode_query_component, sha256_hex};
 use crate::backend::{BackendRequest, ForwardBody, ProxyBackend, RawResponse, s3_xml};
-use crate::middleware::{Dispatch, DispatchContext};
+use crate::middleware::DispatchContext;
 use crate::registry::{BucketRegistry, ResolvedBucket};
 
 /// The most bytes of a backend error body read to learn its code.
@@ -56,10 +56,12 @@ pub(crate) struct Terminal<'a, B: ProxyBackend, R> {
     pub(crate) signature: Option<VerifiedSignature>,
 }
 
-impl<B: ProxyBackend, R: BucketRegistry> Dispatch for Terminal<'_, B, R> {
-    type Body = B::Body;
-
-    async fn dispatch(self, ctx: DispatchContext) -> Result<GatewayResponse<B::Body>, ProxyError> {
+impl<B: ProxyBackend, R: BucketRegistry> Terminal<'_, B, R> {
+    /// Dispatches the request `ctx` describes.
+    pub(crate) async fn run(
+        self,
+        ctx: DispatchContext,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         self.dispatcher
             .dispatch(ctx, self.body, self.signature)
             .await

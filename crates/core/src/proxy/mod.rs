@@ -14,6 +14,7 @@ mod buckets;
 mod completion;
 mod copy;
 mod dispatch;
+mod event;
 mod gateway;
 mod headers;
 mod listing;
@@ -23,6 +24,7 @@ mod response;
 mod target;
 mod versions;
 
-pub use completion::{Completion, Handled};
+pub use completion::{BodyBytes, Completion, Handled};
+pub use event::CompletionEvent;
 pub use gateway::{DEFAULT_USER_AGENT, ProxyGateway};
 pub use response::GatewayResponse;
