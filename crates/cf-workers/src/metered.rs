@@ -7,7 +7,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 use multistore::ProxyError;
 use multistore::backend::BodyStream;
-use multistore::proxy::Completion;
+use multistore::proxy::{BodyBytes, Completion};
 
 /// Counts the bytes of `inner` as the runtime reads them, and reports the request to its
 /// [`Completion`] when the stream ends, or as aborted when it fails or is dropped early
@@ -15,24 +15,31 @@ use multistore::proxy::Completion;
 pub(crate) struct Metered {
     inner: BodyStream,
     sent: u64,
+    /// The request body bytes to report (the request's declared length).
+    received: u64,
     completion: Option<Completion>,
 }
 
 impl Metered {
-    pub(crate) fn new(inner: BodyStream, completion: Completion) -> Self {
+    pub(crate) fn new(inner: BodyStream, completion: Completion, received: u64) -> Self {
         Self {
             inner,
             sent: 0,
+            received,
             completion: Some(completion),
         }
     }
 
     fn report(&mut self, aborted: bool) {
         if let Some(completion) = self.completion.take() {
+            let bytes = BodyBytes {
+                received: self.received,
+                sent: self.sent,
+            };
             if aborted {
-                completion.abort(self.sent);
+                completion.abort(bytes);
             } else {
-                completion.finish(self.sent);
+                completion.finish(bytes);
             }
         }
     }

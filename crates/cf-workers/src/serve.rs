@@ -6,10 +6,8 @@ use http::{HeaderMap, StatusCode};
 use js_sys::Uint8Array;
 use multistore::ProxyError;
 use multistore::api::response::render_error;
-use multistore::middleware::MiddlewareStack;
-use multistore::proxy::{Completion, GatewayResponse, Handled, ProxyGateway};
-use multistore::registry::{BucketRegistry, CredentialRegistry, TemporaryCredentialResolver};
-use multistore::route_handler::{ProxyResponseBody, Router};
+use multistore::proxy::{BodyBytes, Completion, GatewayResponse, Handled, ProxyGateway};
+use multistore::route_handler::ProxyResponseBody;
 use wasm_bindgen::JsValue;
 use web_sys::{ReadableStream, Response, ResponseInit};
 
@@ -28,17 +26,13 @@ use crate::request::request_parts;
 /// produced is counted as the runtime reads it and reported when it ends (or as aborted
 /// when the client goes away); with a declared `Content-Length` it goes out through a
 /// `FixedLengthStream`, so that the client gets that length rather than chunked encoding.
-pub async fn serve<R, C, T, H, M>(
-    gateway: &ProxyGateway<WorkerBackend, R, C, T, H, M>,
+///
+/// The request body bytes reported are the request's declared `Content-Length`: a body
+/// the gateway forwards is handed to the runtime unread, so the Worker never counts it.
+pub async fn serve(
+    gateway: &ProxyGateway<WorkerBackend>,
     request: &web_sys::Request,
-) -> Result<Response, JsValue>
-where
-    R: BucketRegistry,
-    C: CredentialRegistry,
-    T: TemporaryCredentialResolver,
-    H: Router,
-    M: MiddlewareStack,
-{
+) -> Result<Response, JsValue> {
     let (info, body) = match request_parts(request) {
         Ok(parts) => parts,
         Err(invalid) => {
@@ -51,10 +45,12 @@ where
             );
         }
     };
+    let received = declared_length(&info.headers).unwrap_or(0);
     let Handled {
         response,
         completion,
     } = gateway.handle_request(info, body).await;
+    let moved = |sent| BodyBytes { received, sent };
     match response {
         GatewayResponse::Forward(forwarded) => {
             let body = body_of(
@@ -66,22 +62,22 @@ where
                 None => 0,
             };
             let response = respond(forwarded.status, &forwarded.headers, body)?;
-            completion.finish(sent);
+            completion.finish(moved(sent));
             Ok(response)
         }
         GatewayResponse::Response(own) => {
             let status = own.status;
             let body = match own.body {
                 ProxyResponseBody::Empty => {
-                    completion.finish(0);
+                    completion.finish(moved(0));
                     None
                 }
-                ProxyResponseBody::Bytes(bytes) => {
-                    completion.finish(bytes.len() as u64);
-                    Some(JsBody::bytes(&bytes))
+                ProxyResponseBody::Bytes(content) => {
+                    completion.finish(moved(content.len() as u64));
+                    Some(JsBody::bytes(&content))
                 }
                 ProxyResponseBody::Stream(stream) => {
-                    produced(stream, declared_length(&own.headers), completion)?
+                    produced(stream, declared_length(&own.headers), completion, received)?
                 }
             };
             respond(status, &own.headers, body_of(status, body))
@@ -109,8 +105,10 @@ fn produced(
     stream: multistore::backend::BodyStream,
     declared: Option<u64>,
     completion: Completion,
+    received: u64,
 ) -> Result<Option<JsBody>, JsValue> {
-    let Some(js) = WorkerBody::Rust(Box::pin(Metered::new(stream, completion))).into_js() else {
+    let metered = Metered::new(stream, completion, received);
+    let Some(js) = WorkerBody::Rust(Box::pin(metered)).into_js() else {
         return Ok(None);
     };
     let js = match declared {

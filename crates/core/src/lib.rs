@@ -34,5 +34,6 @@ pub mod store;
 
 pub use error::ProxyError;
 pub use ids::request_id;
+pub(crate) use maybe_send::BoxFuture;
 pub use maybe_send::{MaybeSend, MaybeSync};
 pub use secret::SecretString;

@@ -28,12 +28,12 @@ mod bounds {
 
 pub use bounds::{MaybeSend, MaybeSync};
 
-/// A boxed future: `Send` on native targets, not on wasm32. Trait objects whose methods are
-/// asynchronous return it.
+/// A boxed future, `Send` on native targets: what the core's type-erased parts
+/// (registries, route handlers, middleware, bucket backends) return.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) type BoxFuture<'a, T> =
     std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
-/// A boxed future: `Send` on native targets, not on wasm32. Trait objects whose methods are
-/// asynchronous return it.
+/// A boxed future, `Send` on native targets: what the core's type-erased parts
+/// (registries, route handlers, middleware, bucket backends) return.
 #[cfg(target_arch = "wasm32")]
 pub(crate) type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;

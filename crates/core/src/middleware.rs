@@ -3,17 +3,47 @@
 //! A [`Middleware`] sees each request once the caller is known and its buckets are
 //! authorized, may change the context (for example, inject backend credentials), answer by
 //! itself without calling [`Next::run`], or pass the request on. After the response has been
-//! sent, [`Middleware::after_dispatch`] observes the outcome: status and bytes actually sent.
+//! sent, [`Middleware::after_dispatch`] observes the request's [`CompletionEvent`].
+//!
+//! Middleware are generic over the runtime's body type only through [`Next`]; most are
+//! written for any body:
+//!
+//! ```
+//! use multistore::ProxyError;
+//! use multistore::middleware::{DispatchContext, Middleware, Next};
+//! use multistore::proxy::{CompletionEvent, GatewayResponse};
+//!
+//! struct Log;
+//!
+//! impl<Body: 'static> Middleware<Body> for Log {
+//!     async fn handle(
+//!         &self,
+//!         ctx: DispatchContext,
+//!         next: Next<'_, Body>,
+//!     ) -> Result<GatewayResponse<Body>, ProxyError> {
+//!         next.run(ctx).await
+//!     }
+//!
+//!     fn after_dispatch(&self, event: &CompletionEvent) {
+//!         println!("{} {} bytes", event.operation, event.bytes_out);
+//!     }
+//! }
+//! ```
+//!
+//! The gateway holds its middleware type-erased, in the order they were added, so adding
+//! one never changes the gateway's type.
 
 use std::future::Future;
+use std::sync::Arc;
 
-use http::{HeaderMap, StatusCode};
+use http::HeaderMap;
 
 use crate::api::S3Operation;
 use crate::auth::ResolvedIdentity;
+use crate::proxy::CompletionEvent;
 use crate::registry::ResolvedBucket;
 use crate::response::GatewayResponse;
-use crate::{MaybeSend, MaybeSync, ProxyError};
+use crate::{BoxFuture, MaybeSend, MaybeSync, ProxyError};
 
 /// What middleware knows about a request, and may change before dispatch.
 #[derive(Debug)]
@@ -30,170 +60,129 @@ pub struct DispatchContext {
     pub source_bucket: Option<ResolvedBucket>,
     /// The client's request headers.
     pub headers: HeaderMap,
-    /// Data that middleware hands to later middleware or reads back in `after_dispatch`.
+    /// Data that middleware hands to later middleware.
     pub extensions: http::Extensions,
 }
 
-/// What happened to a request, reported after its response was sent.
-#[derive(Debug, Clone)]
-pub struct DispatchOutcome {
-    /// The request id.
-    pub request_id: String,
-    /// The S3 operation name (`GetObject`, …), or `-` when the request never parsed.
-    pub operation: &'static str,
-    /// The bucket, if any.
-    pub bucket: Option<String>,
-    /// The key, if any.
-    pub key: Option<String>,
-    /// Who called (never a secret).
-    pub principal: String,
-    /// The status sent.
-    pub status: StatusCode,
-    /// Response body bytes actually sent to the client.
-    pub bytes_sent: u64,
-    /// Whether the client went away before the response was complete.
-    pub aborted: bool,
-}
+/// The result of a middleware, of the rest of the chain, and of the dispatch.
+type Dispatched<Body> = Result<GatewayResponse<Body>, ProxyError>;
 
-/// The rest of the processing chain, with the request body already bound to it.
-pub trait Dispatch: MaybeSend {
-    /// The runtime's body type.
-    type Body: MaybeSend + 'static;
-
-    /// Runs the rest of the chain and the backend dispatch.
-    fn dispatch(
-        self,
+/// One step of post-authorization processing, for a runtime whose bodies are `Body`.
+pub trait Middleware<Body>: MaybeSend + MaybeSync + 'static {
+    /// Processes a request: change `ctx`, answer directly, or call `next.run(ctx)`.
+    fn handle(
+        &self,
         ctx: DispatchContext,
-    ) -> impl Future<Output = Result<GatewayResponse<Self::Body>, ProxyError>> + MaybeSend;
+        next: Next<'_, Body>,
+    ) -> impl Future<Output = Result<GatewayResponse<Body>, ProxyError>> + MaybeSend;
+
+    /// Observes a finished request, once its response has been sent (or abandoned). The
+    /// default does nothing.
+    fn after_dispatch(&self, _event: &CompletionEvent) {}
 }
 
-/// The handle middleware calls to continue processing.
-pub struct Next<D> {
-    rest: D,
+/// The rest of the processing chain: the middleware after the current one, then the
+/// backend dispatch, with the request body already bound to it.
+pub struct Next<'a, Body> {
+    rest: &'a [Arc<dyn DynMiddleware<Body>>],
+    endpoint: Box<dyn Endpoint<'a, Body> + 'a>,
 }
 
-impl<D: Dispatch> Next<D> {
+impl<Body> std::fmt::Debug for Next<'_, Body> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Next")
+            .field("middleware_left", &self.rest.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, Body: 'static> Next<'a, Body> {
+    /// Runs `chain`, then `endpoint`.
+    pub(crate) fn new(
+        chain: &'a MiddlewareChain<Body>,
+        endpoint: Box<dyn Endpoint<'a, Body> + 'a>,
+    ) -> Self {
+        Self {
+            rest: &chain.middleware,
+            endpoint,
+        }
+    }
+
     /// Continues with the next middleware, or the backend dispatch after the last one.
     pub fn run(
         self,
         ctx: DispatchContext,
-    ) -> impl Future<Output = Result<GatewayResponse<D::Body>, ProxyError>> + MaybeSend {
-        self.rest.dispatch(ctx)
-    }
-}
-
-/// One step of post-authorization processing.
-pub trait Middleware: MaybeSend + MaybeSync + 'static {
-    /// Processes a request: change `ctx`, answer directly, or call `next.run(ctx)`.
-    fn handle<D: Dispatch>(
-        &self,
-        ctx: DispatchContext,
-        next: Next<D>,
-    ) -> impl Future<Output = Result<GatewayResponse<D::Body>, ProxyError>> + MaybeSend;
-
-    /// Observes a finished request. The default does nothing.
-    fn after_dispatch(&self, _outcome: &DispatchOutcome) {}
-}
-
-/// An ordered chain of middleware. `()` is the empty chain; [`Chain`] runs its head first.
-pub trait MiddlewareStack: MaybeSend + MaybeSync + 'static {
-    /// Runs the chain, ending with `terminal`.
-    fn run<D: Dispatch>(
-        &self,
-        ctx: DispatchContext,
-        terminal: D,
-    ) -> impl Future<Output = Result<GatewayResponse<D::Body>, ProxyError>> + MaybeSend;
-
-    /// Calls every middleware's `after_dispatch`, in chain order.
-    fn after_dispatch(&self, outcome: &DispatchOutcome);
-}
-
-impl MiddlewareStack for () {
-    fn run<D: Dispatch>(
-        &self,
-        ctx: DispatchContext,
-        terminal: D,
-    ) -> impl Future<Output = Result<GatewayResponse<D::Body>, ProxyError>> + MaybeSend {
-        terminal.dispatch(ctx)
-    }
-
-    fn after_dispatch(&self, _outcome: &DispatchOutcome) {}
-}
-
-/// Middleware `head` followed by the chain `tail`.
-#[derive(Debug)]
-pub struct Chain<M, T> {
-    head: M,
-    tail: T,
-}
-
-impl<M: Middleware, T: MiddlewareStack> MiddlewareStack for Chain<M, T> {
-    fn run<D: Dispatch>(
-        &self,
-        ctx: DispatchContext,
-        terminal: D,
-    ) -> impl Future<Output = Result<GatewayResponse<D::Body>, ProxyError>> + MaybeSend {
-        self.head.handle(
-            ctx,
-            Next {
-                rest: Continue {
-                    stack: &self.tail,
-                    terminal,
+    ) -> impl Future<Output = Result<GatewayResponse<Body>, ProxyError>> + MaybeSend + 'a {
+        match self.rest.split_first() {
+            Some((first, rest)) => first.handle(
+                ctx,
+                Next {
+                    rest,
+                    endpoint: self.endpoint,
                 },
-            },
-        )
-    }
-
-    fn after_dispatch(&self, outcome: &DispatchOutcome) {
-        self.head.after_dispatch(outcome);
-        self.tail.after_dispatch(outcome);
-    }
-}
-
-/// The part of a chain after one middleware.
-struct Continue<'a, S, D> {
-    stack: &'a S,
-    terminal: D,
-}
-
-impl<S: MiddlewareStack, D: Dispatch> Dispatch for Continue<'_, S, D> {
-    type Body = D::Body;
-
-    fn dispatch(
-        self,
-        ctx: DispatchContext,
-    ) -> impl Future<Output = Result<GatewayResponse<Self::Body>, ProxyError>> + MaybeSend {
-        self.stack.run(ctx, self.terminal)
-    }
-}
-
-/// Appending middleware at the end of a chain, so that the first added runs first.
-pub trait Append<M: Middleware>: MiddlewareStack {
-    /// The chain with `M` at the end.
-    type Output: MiddlewareStack;
-
-    /// Appends `middleware`.
-    fn append(self, middleware: M) -> Self::Output;
-}
-
-impl<M: Middleware> Append<M> for () {
-    type Output = Chain<M, ()>;
-
-    fn append(self, middleware: M) -> Self::Output {
-        Chain {
-            head: middleware,
-            tail: (),
+            ),
+            None => self.endpoint.call(ctx),
         }
     }
 }
 
-impl<M: Middleware, H: Middleware, T: Append<M>> Append<M> for Chain<H, T> {
-    type Output = Chain<H, T::Output>;
+/// What runs after the last middleware: the backend dispatch.
+pub(crate) trait Endpoint<'a, Body>: MaybeSend {
+    /// Dispatches the request `ctx` describes.
+    fn call(self: Box<Self>, ctx: DispatchContext) -> BoxFuture<'a, Dispatched<Body>>;
+}
 
-    fn append(self, middleware: M) -> Self::Output {
-        Chain {
-            head: self.head,
-            tail: self.tail.append(middleware),
+/// [`Middleware`] with a boxed future, so that it can be a trait object.
+pub(crate) trait DynMiddleware<Body>: MaybeSend + MaybeSync {
+    fn handle<'a>(
+        &'a self,
+        ctx: DispatchContext,
+        next: Next<'a, Body>,
+    ) -> BoxFuture<'a, Dispatched<Body>>;
+
+    fn after_dispatch(&self, event: &CompletionEvent);
+}
+
+impl<Body: 'static, M: Middleware<Body>> DynMiddleware<Body> for M {
+    fn handle<'a>(
+        &'a self,
+        ctx: DispatchContext,
+        next: Next<'a, Body>,
+    ) -> BoxFuture<'a, Dispatched<Body>> {
+        Box::pin(Middleware::handle(self, ctx, next))
+    }
+
+    fn after_dispatch(&self, event: &CompletionEvent) {
+        Middleware::after_dispatch(self, event);
+    }
+}
+
+/// The gateway's middleware, type-erased, in the order they were added: the first added
+/// runs first.
+pub(crate) struct MiddlewareChain<Body> {
+    middleware: Vec<Arc<dyn DynMiddleware<Body>>>,
+}
+
+impl<Body> Default for MiddlewareChain<Body> {
+    fn default() -> Self {
+        Self {
+            middleware: Vec::new(),
+        }
+    }
+}
+
+impl<Body: 'static> MiddlewareChain<Body> {
+    /// The chain with `middleware` at the end.
+    pub(crate) fn append(&self, middleware: impl Middleware<Body>) -> Self {
+        let mut chain = self.middleware.clone();
+        chain.push(Arc::new(middleware));
+        Self { middleware: chain }
+    }
+
+    /// Calls every middleware's `after_dispatch`, in chain order.
+    pub(crate) fn after_dispatch(&self, event: &CompletionEvent) {
+        for middleware in &self.middleware {
+            middleware.after_dispatch(event);
         }
     }
 }

@@ -2,11 +2,12 @@
 //! the responses the gateway produces itself.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use bytes::Bytes;
 
 use crate::api::RequestInfo;
-use crate::{MaybeSend, MaybeSync};
+use crate::{BoxFuture, MaybeSend, MaybeSync};
 
 pub use crate::response::{ProxyResponse, ProxyResponseBody};
 
@@ -24,44 +25,43 @@ pub trait RouteHandler: MaybeSend + MaybeSync + 'static {
     ) -> impl Future<Output = ProxyResponse> + MaybeSend;
 }
 
-/// An ordered set of [`RouteHandler`]s; the first that matches answers.
-///
-/// Built by [`crate::proxy::ProxyGateway::with_route_handler`]: `()` is the empty router
-/// and `(R, H)` tries the handlers of `R` before `H`.
-pub trait Router: MaybeSend + MaybeSync + 'static {
-    /// Whether any handler takes `request`.
+/// [`RouteHandler`] with a boxed future, so that it can be a trait object.
+pub(crate) trait DynRouteHandler: MaybeSend + MaybeSync {
+    /// Whether this handler takes `request`.
     fn matches(&self, request: &RequestInfo) -> bool;
 
-    /// Answers `request` with the first matching handler, if any.
-    fn route(
-        &self,
-        request: &RequestInfo,
-        body: Bytes,
-    ) -> impl Future<Output = Option<ProxyResponse>> + MaybeSend;
+    /// Answers `request`.
+    fn handle<'a>(&'a self, request: &'a RequestInfo, body: Bytes) -> BoxFuture<'a, ProxyResponse>;
 }
 
-impl Router for () {
-    fn matches(&self, _request: &RequestInfo) -> bool {
-        false
-    }
-
-    async fn route(&self, _request: &RequestInfo, _body: Bytes) -> Option<ProxyResponse> {
-        None
-    }
-}
-
-impl<H: RouteHandler, R: Router> Router for (R, H) {
+impl<H: RouteHandler> DynRouteHandler for H {
     fn matches(&self, request: &RequestInfo) -> bool {
-        self.0.matches(request) || self.1.matches(request)
+        RouteHandler::matches(self, request)
     }
 
-    async fn route(&self, request: &RequestInfo, body: Bytes) -> Option<ProxyResponse> {
-        if self.0.matches(request) {
-            return self.0.route(request, body).await;
-        }
-        if self.1.matches(request) {
-            return Some(self.1.handle(request, body).await);
-        }
-        None
+    fn handle<'a>(&'a self, request: &'a RequestInfo, body: Bytes) -> BoxFuture<'a, ProxyResponse> {
+        Box::pin(RouteHandler::handle(self, request, body))
+    }
+}
+
+/// The gateway's route handlers, type-erased, in the order they were added: the first that
+/// matches a request answers it.
+#[derive(Clone, Default)]
+pub(crate) struct Routes {
+    handlers: Vec<Arc<dyn DynRouteHandler>>,
+}
+
+impl Routes {
+    /// Adds `handler` after the handlers added before it.
+    pub(crate) fn push(&mut self, handler: impl RouteHandler) {
+        self.handlers.push(Arc::new(handler));
+    }
+
+    /// The first handler that takes `request`.
+    pub(crate) fn matching(&self, request: &RequestInfo) -> Option<&dyn DynRouteHandler> {
+        self.handlers
+            .iter()
+            .find(|handler| handler.matches(request))
+            .map(|handler| &**handler)
     }
 }

@@ -94,27 +94,26 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         context: "cannot set up the HTTP client".into(),
         source,
     })?;
-    let sts = match token_key {
-        Some(token_key) => Some((sts_route(&cli, &provider, token_key.clone())?, token_key)),
-        None => {
-            if !provider.roles().is_empty() {
-                tracing::info!(
-                    "STS is off: set SESSION_TOKEN_KEY to let OIDC identities assume roles"
-                );
-            }
-            None
-        }
-    };
-    let mut gateway = ProxyGateway::new(
-        backend,
-        provider.clone(),
-        provider.clone(),
-        cli.domain.clone(),
-    );
+    let mut gateway = ProxyGateway::new(backend, provider.clone(), provider.clone())
+        .with_route_handler(HealthCheck);
+    if let Some(domain) = &cli.domain {
+        gateway = gateway.with_virtual_host_domain(domain.clone());
+    }
     if let Some(region) = &cli.region {
         gateway = gateway.with_region(region.clone());
     }
-    let gateway = gateway.with_route_handler(HealthCheck);
+    match token_key {
+        Some(token_key) => {
+            let route = sts_route(&cli, &provider, token_key.clone())?;
+            gateway = gateway
+                .with_credential_resolver(token_key)
+                .with_route_handler(route);
+        }
+        None if !provider.roles().is_empty() => {
+            tracing::info!("STS is off: set SESSION_TOKEN_KEY to let OIDC identities assume roles");
+        }
+        None => {}
+    }
 
     let listener = TcpListener::bind(cli.listen)
         .await
@@ -135,15 +134,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         limits.keep_alive_timeout,
         limits.request_body_timeout
     );
-    match sts {
-        Some((route, token_key)) => {
-            let gateway = gateway
-                .with_credential_resolver(token_key)
-                .with_route_handler(route);
-            serve_with(listener, Arc::new(gateway), limits, shutdown_signal()).await;
-        }
-        None => serve_with(listener, Arc::new(gateway), limits, shutdown_signal()).await,
-    }
+    serve_with(listener, Arc::new(gateway), limits, shutdown_signal()).await;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -14,7 +14,7 @@ use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, BodyStream, Empty, Full, StreamBody};
 use multistore::ProxyError;
 use multistore::backend::BodyStream as CoreStream;
-use multistore::proxy::Completion;
+use multistore::proxy::{BodyBytes, Completion};
 
 use crate::in_flight::InFlight;
 
@@ -71,11 +71,14 @@ impl BodyStalled {
     }
 }
 
-/// A response body that counts the bytes it sends and reports them to the request's
-/// [`Completion`] when it ends, or as aborted when it is dropped early.
+/// A response body that counts the bytes it sends and reports them, with the request
+/// body's bytes received, to the request's [`Completion`] when it ends, or as aborted when
+/// it is dropped early.
 pub struct Metered {
     inner: ServerBody,
     sent: u64,
+    /// The request body's progress, for the bytes received.
+    request: Arc<RequestProgress>,
     /// The body's exact length, when known: hyper stops polling once it has sent that
     /// many bytes, without asking for the end of the stream.
     length: Option<u64>,
@@ -86,17 +89,20 @@ pub struct Metered {
 
 impl Metered {
     /// Meters `inner`, of `declared_length` bytes if the response says so, for
-    /// `completion`, keeping `in_flight` until it is dropped.
+    /// `completion` of the request whose body is `request`, keeping `in_flight` until it
+    /// is dropped.
     pub(crate) fn new(
         inner: ServerBody,
         declared_length: Option<u64>,
         completion: Completion,
+        request: Arc<RequestProgress>,
         in_flight: InFlight,
     ) -> Self {
         let length = declared_length.or(inner.size_hint().exact());
         let mut metered = Self {
             inner,
             sent: 0,
+            request,
             length,
             completion: Some(completion),
             _in_flight: in_flight,
@@ -109,10 +115,14 @@ impl Metered {
 
     fn finish(&mut self, aborted: bool) {
         if let Some(completion) = self.completion.take() {
+            let bytes = BodyBytes {
+                received: self.request.received.load(Ordering::Acquire),
+                sent: self.sent,
+            };
             if aborted {
-                completion.abort(self.sent);
+                completion.abort(bytes);
             } else {
-                completion.finish(self.sent);
+                completion.finish(bytes);
             }
         }
     }
@@ -235,25 +245,38 @@ where
     }
 }
 
-/// A client's request body that records whether it was read to its end.
+/// How far a client's request body has been read.
+#[derive(Debug, Default)]
+pub(crate) struct RequestProgress {
+    /// Whether the body was read to its end.
+    pub(crate) read_to_end: AtomicBool,
+    /// The body bytes read so far.
+    pub(crate) received: AtomicU64,
+}
+
+/// A client's request body that records how many bytes were read and whether it was read
+/// to its end.
 ///
 /// A request answered without reading its body (refused before the upload began, as
 /// with `Expect: 100-continue`) leaves the body's bytes, if the client sends them, on the
 /// connection; the connection must then close rather than read them as the next request.
 pub(crate) struct TrackedBody {
     inner: hyper::body::Incoming,
-    read_to_end: Arc<AtomicBool>,
+    progress: Arc<RequestProgress>,
 }
 
 impl TrackedBody {
-    /// Wraps `inner`; the flag turns true once the body has been read to its end.
-    pub(crate) fn new(inner: hyper::body::Incoming) -> (Self, Arc<AtomicBool>) {
-        let read_to_end = Arc::new(AtomicBool::new(inner.is_end_stream()));
+    /// Wraps `inner`, reporting how far it was read to the returned progress.
+    pub(crate) fn new(inner: hyper::body::Incoming) -> (Self, Arc<RequestProgress>) {
+        let progress = Arc::new(RequestProgress {
+            read_to_end: AtomicBool::new(inner.is_end_stream()),
+            received: AtomicU64::new(0),
+        });
         let body = Self {
             inner,
-            read_to_end: read_to_end.clone(),
+            progress: progress.clone(),
         };
-        (body, read_to_end)
+        (body, progress)
     }
 }
 
@@ -266,8 +289,15 @@ impl Body for TrackedBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
         let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &polled
+            && let Some(data) = frame.data_ref()
+        {
+            self.progress
+                .received
+                .fetch_add(data.len() as u64, Ordering::AcqRel);
+        }
         if matches!(polled, Poll::Ready(None)) || self.inner.is_end_stream() {
-            self.read_to_end.store(true, Ordering::Release);
+            self.progress.read_to_end.store(true, Ordering::Release);
         }
         polled.map(|frame| frame.map(|f| f.map_err(BodyError::from)))
     }

@@ -35,9 +35,9 @@ const HTTP2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 /// Serves `stream` until the client closes it, it stays idle past its limit, or the
 /// server has shut down (`shutdown` turns true) and its requests in progress are done.
-pub(crate) async fn serve<G: Gateway>(
+pub(crate) async fn serve(
     stream: TcpStream,
-    gateway: Arc<G>,
+    gateway: Arc<Gateway>,
     limits: ServerLimits,
     shutdown: watch::Receiver<bool>,
 ) {

@@ -2,7 +2,6 @@
 //! hyper's response.
 
 use std::convert::Infallible;
-use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -11,46 +10,21 @@ use http::header::{CONNECTION, CONTENT_LENGTH, HOST};
 use http::{HeaderValue, Request, Response};
 use hyper::body::Incoming;
 use multistore::api::RequestInfo;
-use multistore::middleware::MiddlewareStack;
 use multistore::proxy::{GatewayResponse, Handled, ProxyGateway};
-use multistore::registry::{BucketRegistry, CredentialRegistry, TemporaryCredentialResolver};
-use multistore::route_handler::{ProxyResponseBody, Router};
+use multistore::route_handler::ProxyResponseBody;
 
 use crate::backend::ServerBackend;
-use crate::body::{self, Metered, ServerBody, TrackedBody};
+use crate::body::{self, Metered, TrackedBody};
 use crate::in_flight::InFlight;
 
-/// A gateway the server can run: any [`ProxyGateway`] over [`ServerBackend`].
-pub trait Gateway: Send + Sync + 'static {
-    /// Serves one request.
-    fn handle(
-        &self,
-        info: RequestInfo,
-        body: ServerBody,
-    ) -> impl Future<Output = Handled<ServerBody>> + Send;
-}
-
-impl<R, C, T, H, M> Gateway for ProxyGateway<ServerBackend, R, C, T, H, M>
-where
-    R: BucketRegistry,
-    C: CredentialRegistry,
-    T: TemporaryCredentialResolver,
-    H: Router,
-    M: MiddlewareStack,
-{
-    fn handle(
-        &self,
-        info: RequestInfo,
-        body: ServerBody,
-    ) -> impl Future<Output = Handled<ServerBody>> + Send {
-        self.handle_request(info, body)
-    }
-}
+/// The gateway the server runs: whatever parts are enabled (STS, route handlers,
+/// middleware), it is this one type, served by one code path.
+pub type Gateway = ProxyGateway<ServerBackend>;
 
 /// Serves one request: its body fails once the client sends nothing for `body_timeout`;
 /// `in_flight` lasts as long as the response body.
-pub(crate) async fn handle<G: Gateway>(
-    gateway: Arc<G>,
+pub(crate) async fn handle(
+    gateway: Arc<Gateway>,
     request: Request<Incoming>,
     body_timeout: Duration,
     in_flight: InFlight,
@@ -70,12 +44,12 @@ pub(crate) async fn handle<G: Gateway>(
         raw_query: parts.uri.query().map(str::to_owned),
         headers,
     };
-    let (body, read_to_end) = TrackedBody::new(incoming);
+    let (body, progress) = TrackedBody::new(incoming);
     let body = body::with_idle_timeout(body, body_timeout);
     let Handled {
         response,
         completion,
-    } = gateway.handle(info, body).await;
+    } = gateway.handle_request(info, body).await;
     let (status, headers, body) = match response {
         GatewayResponse::Forward(forwarded) => {
             (forwarded.status, forwarded.headers, forwarded.body)
@@ -92,10 +66,16 @@ pub(crate) async fn handle<G: Gateway>(
     let declared_length = headers
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok()?.parse().ok());
-    let mut response = Response::new(Metered::new(body, declared_length, completion, in_flight));
+    let mut response = Response::new(Metered::new(
+        body,
+        declared_length,
+        completion,
+        progress.clone(),
+        in_flight,
+    ));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
-    if !read_to_end.load(Ordering::Acquire) {
+    if !progress.read_to_end.load(Ordering::Acquire) {
         response
             .headers_mut()
             .insert(CONNECTION, HeaderValue::from_static("close"));

@@ -16,9 +16,9 @@ use crate::request::Gateway;
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// [`serve_with`] the default [`ServerLimits`].
-pub async fn serve<G: Gateway>(
+pub async fn serve(
     listener: TcpListener,
-    gateway: Arc<G>,
+    gateway: Arc<Gateway>,
     shutdown: impl Future<Output = ()>,
 ) {
     serve_with(listener, gateway, ServerLimits::default(), shutdown).await;
@@ -26,9 +26,9 @@ pub async fn serve<G: Gateway>(
 
 /// Accepts connections on `listener`, holding clients to `limits`, until `shutdown`
 /// completes; then lets in-flight requests finish for up to [`SHUTDOWN_GRACE`].
-pub async fn serve_with<G: Gateway>(
+pub async fn serve_with(
     listener: TcpListener,
-    gateway: Arc<G>,
+    gateway: Arc<Gateway>,
     limits: ServerLimits,
     shutdown: impl Future<Output = ()>,
 ) {

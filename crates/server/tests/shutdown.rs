@@ -30,7 +30,7 @@ async fn in_flight_requests_finish_after_shutdown_begins() {
     };
     let provider = Arc::new(StaticProvider::new(vec![bucket], vec![], vec![]).unwrap());
     let backend = ServerBackend::new(Timeouts::default()).unwrap();
-    let gateway = Arc::new(ProxyGateway::new(backend, provider.clone(), provider, None));
+    let gateway = Arc::new(ProxyGateway::new(backend, provider.clone(), provider));
 
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();

@@ -57,7 +57,6 @@ async fn a_stalled_backend_body_is_cut_after_the_idle_timeout() {
         ServerBackend::new(timeouts).unwrap(),
         provider.clone(),
         provider,
-        None,
     );
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();

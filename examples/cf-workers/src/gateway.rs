@@ -8,34 +8,20 @@ use std::sync::Arc;
 use multistore::ProxyError;
 use multistore::api::response::render_error;
 use multistore::proxy::ProxyGateway;
-use multistore::registry::NoTemporaryCredentials;
 use multistore_cf_workers::{FetchIssuer, WorkerBackend, log_to_console, serve};
-use multistore_static_config::StaticProvider;
-use multistore_sts::{StsRouteHandler, TokenKey};
+use multistore_sts::StsRouteHandler;
 use wasm_bindgen::JsValue;
 use worker::Env;
 
 use crate::health::HealthCheck;
 use crate::settings::{self, Settings};
 
-type Provider = Arc<StaticProvider>;
-type Routes = ((), HealthCheck);
-type Plain = ProxyGateway<WorkerBackend, Provider, Provider, NoTemporaryCredentials, Routes>;
-type WithSts = ProxyGateway<
-    WorkerBackend,
-    Provider,
-    Provider,
-    TokenKey,
-    (Routes, StsRouteHandler<Provider, FetchIssuer>),
->;
-
-/// The isolate's gateway: with STS when `SESSION_TOKEN_KEY` is set, or nothing but an
-/// error for every request when the settings are unusable (logged once, at start-up).
+/// The isolate's gateway: with STS when `SESSION_TOKEN_KEY` is set (one gateway type
+/// either way), or nothing but an error for every request when the settings are unusable
+/// (logged once, at start-up).
 pub(crate) enum Gateway {
-    /// No session token key: long-lived keys and anonymous access only.
-    Plain(Plain),
-    /// STS `AssumeRoleWithWebIdentity`, and the session tokens it mints.
-    WithSts(WithSts),
+    /// The settings were usable.
+    Ready(ProxyGateway<WorkerBackend>),
     /// The settings are unusable.
     Misconfigured,
 }
@@ -71,35 +57,32 @@ impl Gateway {
             provider.credentials().len(),
             settings.max_upload_bytes
         );
-        let mut gateway = ProxyGateway::new(
-            WorkerBackend::new(),
-            provider.clone(),
-            provider.clone(),
-            settings.virtual_host_domain,
-        )
-        .with_max_request_body_size(settings.max_upload_bytes);
+        let mut gateway =
+            ProxyGateway::new(WorkerBackend::new(), provider.clone(), provider.clone())
+                .with_max_request_body_size(settings.max_upload_bytes)
+                .with_route_handler(HealthCheck);
+        if let Some(domain) = settings.virtual_host_domain {
+            gateway = gateway.with_virtual_host_domain(domain);
+        }
         if let Some(region) = settings.region {
             gateway = gateway.with_region(region);
         }
-        let gateway = gateway.with_route_handler(HealthCheck);
-        let Some(token_key) = settings.session_token_key else {
-            return Self::Plain(gateway);
-        };
-        let mut sts = StsRouteHandler::new(
-            provider,
-            token_key.clone(),
-            FetchIssuer::new(settings.issuer_transport),
-        )
-        .with_issuer_transport(settings.issuer_transport);
-        if let Some(path) = settings.sts_path {
-            sts = sts.with_path(path);
-        }
-        tracing::info!("STS AssumeRoleWithWebIdentity at {}", sts.path());
-        Self::WithSts(
-            gateway
+        if let Some(token_key) = settings.session_token_key {
+            let mut sts = StsRouteHandler::new(
+                provider,
+                token_key.clone(),
+                FetchIssuer::new(settings.issuer_transport),
+            )
+            .with_issuer_transport(settings.issuer_transport);
+            if let Some(path) = settings.sts_path {
+                sts = sts.with_path(path);
+            }
+            tracing::info!("STS AssumeRoleWithWebIdentity at {}", sts.path());
+            gateway = gateway
                 .with_credential_resolver(token_key)
-                .with_route_handler(sts),
-        )
+                .with_route_handler(sts);
+        }
+        Self::Ready(gateway)
     }
 
     /// Serves one request.
@@ -108,8 +91,7 @@ impl Gateway {
         request: &web_sys::Request,
     ) -> Result<web_sys::Response, JsValue> {
         match self {
-            Self::Plain(gateway) => serve(gateway, request).await,
-            Self::WithSts(gateway) => serve(gateway, request).await,
+            Self::Ready(gateway) => serve(gateway, request).await,
             Self::Misconfigured => misconfigured(),
         }
     }

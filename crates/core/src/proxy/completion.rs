@@ -1,23 +1,23 @@
-//! Reporting a request once its response has been sent: the access log and middleware's
-//! `after_dispatch`.
+//! Reporting a request once its response has been sent: the [`CompletionEvent`] goes to
+//! the access log and to middleware's `after_dispatch`.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use http::StatusCode;
 
 use super::GatewayResponse;
-use crate::MaybeSend;
-use crate::middleware::DispatchOutcome;
+use super::event::CompletionEvent;
+use crate::middleware::MiddlewareChain;
+use crate::{MaybeSend, MaybeSync};
 
-/// Observes finished requests; implemented by every middleware chain.
-pub(crate) trait DispatchObserver: MaybeSend + crate::MaybeSync {
-    fn observe(&self, outcome: &DispatchOutcome);
+/// Observes finished requests: the gateway's middleware chain, whatever its body type.
+pub(crate) trait DispatchObserver: MaybeSend + MaybeSync {
+    fn observe(&self, event: &CompletionEvent);
 }
 
-impl<M: crate::middleware::MiddlewareStack> DispatchObserver for M {
-    fn observe(&self, outcome: &DispatchOutcome) {
-        self.after_dispatch(outcome);
+impl<Body: 'static> DispatchObserver for MiddlewareChain<Body> {
+    fn observe(&self, event: &CompletionEvent) {
+        self.after_dispatch(event);
     }
 }
 
@@ -30,26 +30,23 @@ pub struct Handled<B> {
     pub completion: Completion,
 }
 
-/// What is known about a request while it is processed, for its access-log line.
-#[derive(Debug, Clone)]
-pub(crate) struct RequestRecord {
-    pub(crate) request_id: String,
-    pub(crate) method: http::Method,
-    pub(crate) operation: &'static str,
-    pub(crate) bucket: Option<String>,
-    pub(crate) key: Option<String>,
-    pub(crate) principal: String,
-    /// When authentication and authorization were done, for `Server-Timing`.
-    pub(crate) authorized_at: Option<DateTime<Utc>>,
+/// The body bytes a request moved, as the runtime counted them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BodyBytes {
+    /// Request body bytes received from the client.
+    pub received: u64,
+    /// Response body bytes sent to the client.
+    pub sent: u64,
 }
 
-/// Reports a request when its response is complete: one access-log line through
-/// `tracing` (target `multistore::access`) and every middleware's `after_dispatch`.
+/// Reports a request when its response is complete: its [`CompletionEvent`], with the
+/// runtime's byte counts and the total time, goes to the access log (target
+/// `multistore::access`) and to every middleware's `after_dispatch`.
 ///
-/// Dropping it without calling [`Completion::finish`] reports the request as aborted.
+/// Dropping it without calling [`Completion::finish`] reports the request as aborted with
+/// no bytes moved.
 pub struct Completion {
-    record: Option<RequestRecord>,
-    status: StatusCode,
+    event: Option<CompletionEvent>,
     started: DateTime<Utc>,
     observer: Arc<dyn DispatchObserver>,
 }
@@ -57,71 +54,57 @@ pub struct Completion {
 impl std::fmt::Debug for Completion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Completion")
-            .field("record", &self.record)
-            .field("status", &self.status)
+            .field("event", &self.event)
             .finish_non_exhaustive()
     }
 }
 
 impl Completion {
+    /// Reports `event` to `observer` once the runtime is done; `started` is the request's
+    /// arrival, for the total time.
     pub(crate) fn new(
-        record: RequestRecord,
-        status: StatusCode,
+        event: CompletionEvent,
         started: DateTime<Utc>,
         observer: Arc<dyn DispatchObserver>,
     ) -> Self {
         Self {
-            record: Some(record),
-            status,
+            event: Some(event),
             started,
             observer,
         }
     }
 
-    /// Reports the request as complete, with `bytes_sent` bytes of body sent.
-    pub fn finish(mut self, bytes_sent: u64) {
-        self.report(bytes_sent, false);
+    /// Reports the request as complete, having moved `bytes`.
+    pub fn finish(mut self, bytes: BodyBytes) {
+        self.report(bytes, false);
     }
 
-    /// Reports the request as cut short after `bytes_sent` bytes (the client went away or
-    /// the backend failed mid-stream).
-    pub fn abort(mut self, bytes_sent: u64) {
-        self.report(bytes_sent, true);
+    /// Reports the request as cut short after moving `bytes` (the client went away or the
+    /// backend failed mid-stream).
+    pub fn abort(mut self, bytes: BodyBytes) {
+        self.report(bytes, true);
     }
 
-    fn report(&mut self, bytes_sent: u64, aborted: bool) {
-        let Some(record) = self.record.take() else {
+    fn report(&mut self, bytes: BodyBytes, aborted: bool) {
+        let Some(mut event) = self.event.take() else {
             return;
         };
-        let millis = (Utc::now() - self.started).num_microseconds().unwrap_or(0) as f64 / 1000.0;
-        tracing::info!(
-            target: "multistore::access",
-            request_id = %record.request_id,
-            method = %record.method,
-            operation = record.operation,
-            bucket = record.bucket.as_deref().unwrap_or("-"),
-            key = record.key.as_deref().unwrap_or("-"),
-            status = self.status.as_u16(),
-            bytes = bytes_sent,
-            duration_ms = millis,
-            principal = %record.principal,
-            aborted,
-        );
-        self.observer.observe(&DispatchOutcome {
-            request_id: record.request_id,
-            operation: record.operation,
-            bucket: record.bucket,
-            key: record.key,
-            principal: record.principal,
-            status: self.status,
-            bytes_sent,
-            aborted,
-        });
+        event.bytes_in = bytes.received;
+        event.bytes_out = bytes.sent;
+        event.total_time = since(self.started, Utc::now()).max(event.headers_time);
+        event.aborted = aborted;
+        event.log();
+        self.observer.observe(&event);
     }
 }
 
 impl Drop for Completion {
     fn drop(&mut self) {
-        self.report(0, true);
+        self.report(BodyBytes::default(), true);
     }
+}
+
+/// The time from `from` to `to`, zero if the clock went back.
+pub(crate) fn since(from: DateTime<Utc>, to: DateTime<Utc>) -> std::time::Duration {
+    (to - from).to_std().unwrap_or_default()
 }

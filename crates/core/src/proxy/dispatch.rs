@@ -10,7 +10,7 @@ use crate::api::{CopySource, RequestInfo, S3Operation};
 use crate::auth::sigv4::VerifiedSignature;
 use crate::backend::ProxyBackend;
 use crate::bucket::{BackendBuilder, BucketTarget};
-use crate::middleware::{Dispatch, DispatchContext};
+use crate::middleware::DispatchContext;
 use crate::registry::{BucketRegistry, ResolvedBucket};
 use crate::response::GatewayResponse;
 use crate::store::ReadMode;
@@ -51,10 +51,12 @@ pub(crate) struct Terminal<'a, B: ProxyBackend, R> {
     pub(crate) signature: Option<VerifiedSignature>,
 }
 
-impl<B: ProxyBackend, R: BucketRegistry> Dispatch for Terminal<'_, B, R> {
-    type Body = B::Body;
-
-    async fn dispatch(self, ctx: DispatchContext) -> Result<GatewayResponse<B::Body>, ProxyError> {
+impl<B: ProxyBackend, R: BucketRegistry> Terminal<'_, B, R> {
+    /// Dispatches the request `ctx` describes.
+    pub(crate) async fn run(
+        self,
+        ctx: DispatchContext,
+    ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         self.dispatcher
             .dispatch(ctx, self.body, self.signature)
             .await

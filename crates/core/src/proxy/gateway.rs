@@ -1,28 +1,31 @@
 //! The gateway: configuration, builders, and the request pipeline's front half.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use http::HeaderValue;
 
 use super::authorization::{AuthorizedBuckets, authorize_buckets};
-use super::completion::{Completion, Handled, RequestRecord};
+use super::completion::{Completion, Handled, since};
 use super::dispatch::{Dispatcher, Terminal};
+use super::event::CompletionEvent;
 use super::response::{error_response, stamp_request_id};
 use super::settings::Settings;
-use crate::ProxyError;
 use crate::api::{RequestInfo, parse_request};
 use crate::auth::IdentityResolver;
 use crate::auth::sigv4::SigningKeyCache;
 use crate::backend::ProxyBackend;
 use crate::bucket::collect_capped;
 use crate::ids::request_id;
-use crate::middleware::{Append, DispatchContext, Middleware, MiddlewareStack};
+use crate::middleware::{DispatchContext, Endpoint, Middleware, MiddlewareChain, Next};
 use crate::registry::{
-    BucketRegistry, CredentialRegistry, NoTemporaryCredentials, TemporaryCredentialResolver,
+    BucketRegistry, CredentialRegistry, NoTemporaryCredentials, SharedBuckets, SharedCredentials,
+    SharedTemporary, TemporaryCredentialResolver,
 };
 use crate::response::GatewayResponse;
-use crate::route_handler::{RouteHandler, Router};
+use crate::route_handler::{RouteHandler, Routes};
+use crate::{BoxFuture, ProxyError};
 
 /// The `User-Agent` of outbound requests unless [`ProxyGateway::with_user_agent`] says
 /// otherwise.
@@ -30,10 +33,14 @@ pub const DEFAULT_USER_AGENT: &str = concat!("multistore/", env!("CARGO_PKG_VERS
 
 /// The S3 gateway: parses, authenticates, authorizes and dispatches requests.
 ///
-/// Built once per process (or per Worker isolate) and shared by every request:
+/// Its only type parameter is the runtime backend: registries, route handlers and
+/// middleware are held type-erased, so a gateway with STS and one without, or with any set
+/// of middleware, are the same type and are served by the same code. Built once per
+/// process (or per Worker isolate) and shared by every request:
 ///
 /// ```ignore
-/// let gateway = ProxyGateway::new(backend, provider.clone(), provider, None)
+/// let gateway = ProxyGateway::new(backend, provider.clone(), provider)
+///     .with_virtual_host_domain("s3.example.com")
 ///     .with_credential_resolver(token_key)
 ///     .with_route_handler(sts_routes)
 ///     .with_middleware(metering);
@@ -43,17 +50,17 @@ pub const DEFAULT_USER_AGENT: &str = concat!("multistore/", env!("CARGO_PKG_VERS
 ///     GatewayResponse::Response(response) => { /* send it */ }
 /// }
 /// ```
-pub struct ProxyGateway<B, R, C, T = NoTemporaryCredentials, H = (), M = ()> {
+pub struct ProxyGateway<B: ProxyBackend> {
     backend: Arc<B>,
-    buckets: R,
-    credentials: C,
-    temporary: T,
-    router: H,
-    middleware: Arc<M>,
+    buckets: SharedBuckets,
+    credentials: SharedCredentials,
+    temporary: SharedTemporary,
+    routes: Routes,
+    middleware: Arc<MiddlewareChain<B::Body>>,
     settings: Settings,
 }
 
-impl<B, R, C, T, H, M> std::fmt::Debug for ProxyGateway<B, R, C, T, H, M> {
+impl<B: ProxyBackend> std::fmt::Debug for ProxyGateway<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProxyGateway")
             .field("settings", &self.settings)
@@ -61,26 +68,23 @@ impl<B, R, C, T, H, M> std::fmt::Debug for ProxyGateway<B, R, C, T, H, M> {
     }
 }
 
-impl<B, R, C> ProxyGateway<B, R, C> {
+impl<B: ProxyBackend> ProxyGateway<B> {
     /// A gateway over `backend` with buckets from `bucket_registry` and keys from
-    /// `credential_registry`. With `virtual_host_domain` set, requests to
-    /// `<bucket>.<domain>` address `<bucket>` (virtual-hosted style); path style always
-    /// works.
+    /// `credential_registry`, path-style addressing only, and no session tokens.
     pub fn new(
         backend: B,
-        bucket_registry: R,
-        credential_registry: C,
-        virtual_host_domain: Option<String>,
+        bucket_registry: impl BucketRegistry,
+        credential_registry: impl CredentialRegistry,
     ) -> Self {
         Self {
             backend: Arc::new(backend),
-            buckets: bucket_registry,
-            credentials: credential_registry,
-            temporary: NoTemporaryCredentials,
-            router: (),
-            middleware: Arc::new(()),
+            buckets: SharedBuckets::new(bucket_registry),
+            credentials: SharedCredentials::new(credential_registry),
+            temporary: SharedTemporary::new(NoTemporaryCredentials),
+            routes: Routes::default(),
+            middleware: Arc::new(MiddlewareChain::default()),
             settings: Settings {
-                virtual_host_domain,
+                virtual_host_domain: None,
                 region: None,
                 max_request_body_size: None,
                 user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
@@ -89,55 +93,31 @@ impl<B, R, C> ProxyGateway<B, R, C> {
             },
         }
     }
-}
 
-impl<B, R, C, T, H, M> ProxyGateway<B, R, C, T, H, M> {
-    /// Accepts session tokens (`x-amz-security-token`) resolved by `resolver`.
-    pub fn with_credential_resolver<T2>(self, resolver: T2) -> ProxyGateway<B, R, C, T2, H, M> {
-        ProxyGateway {
-            backend: self.backend,
-            buckets: self.buckets,
-            credentials: self.credentials,
-            temporary: resolver,
-            router: self.router,
-            middleware: self.middleware,
-            settings: self.settings,
-        }
+    /// Serves virtual-hosted-style requests: `<bucket>.<domain>` addresses `<bucket>`.
+    /// Path style always works.
+    pub fn with_virtual_host_domain(mut self, domain: impl Into<String>) -> Self {
+        self.settings.virtual_host_domain = Some(domain.into());
+        self
+    }
+
+    /// Accepts session tokens (`x-amz-security-token`) resolved by `resolver`, instead of
+    /// refusing them all.
+    pub fn with_credential_resolver(mut self, resolver: impl TemporaryCredentialResolver) -> Self {
+        self.temporary = SharedTemporary::new(resolver);
+        self
     }
 
     /// Adds a route handler, tried before S3 parsing and after those added before it.
-    pub fn with_route_handler<X: RouteHandler>(
-        self,
-        handler: X,
-    ) -> ProxyGateway<B, R, C, T, (H, X), M> {
-        ProxyGateway {
-            backend: self.backend,
-            buckets: self.buckets,
-            credentials: self.credentials,
-            temporary: self.temporary,
-            router: (self.router, handler),
-            middleware: self.middleware,
-            settings: self.settings,
-        }
+    pub fn with_route_handler(mut self, handler: impl RouteHandler) -> Self {
+        self.routes.push(handler);
+        self
     }
 
-    /// Adds middleware after the middleware added before it.
-    pub fn with_middleware<X>(self, middleware: X) -> ProxyGateway<B, R, C, T, H, M::Output>
-    where
-        X: Middleware,
-        M: Append<X>,
-    {
-        let chain = Arc::try_unwrap(self.middleware)
-            .unwrap_or_else(|_| unreachable!("the chain is shared only once requests run"));
-        ProxyGateway {
-            backend: self.backend,
-            buckets: self.buckets,
-            credentials: self.credentials,
-            temporary: self.temporary,
-            router: self.router,
-            middleware: Arc::new(chain.append(middleware)),
-            settings: self.settings,
-        }
+    /// Adds middleware after the middleware added before it: the first added runs first.
+    pub fn with_middleware(mut self, middleware: impl Middleware<B::Body>) -> Self {
+        self.middleware = Arc::new(self.middleware.append(middleware));
+        self
     }
 
     /// Refuses uploads (PutObject, UploadPart) larger than `bytes` with `EntityTooLarge`.
@@ -152,8 +132,8 @@ impl<B, R, C, T, H, M> ProxyGateway<B, R, C, T, H, M> {
         self
     }
 
-    /// Adds a `Server-Timing` header with the gateway's and the backend's share of each
-    /// request's time.
+    /// Adds a `Server-Timing` header (see [`CompletionEvent::server_timing`]) with the
+    /// gateway's and the backend's share of each request's time.
     pub fn with_server_timing(mut self, enabled: bool) -> Self {
         self.settings.server_timing = enabled;
         self
@@ -175,50 +155,72 @@ impl<B, R, C, T, H, M> ProxyGateway<B, R, C, T, H, M> {
 /// The most bytes read from the body of a request to a route handler (STS forms).
 const MAX_ROUTE_BODY_SIZE: usize = 64 * 1024;
 
-impl<B, R, C, T, H, M> ProxyGateway<B, R, C, T, H, M>
-where
-    B: ProxyBackend,
-    R: BucketRegistry,
-    C: CredentialRegistry,
-    T: TemporaryCredentialResolver,
-    H: Router,
-    M: MiddlewareStack,
-{
+/// What is known about a request while it is processed, for its [`CompletionEvent`].
+struct RequestRecord {
+    request_id: String,
+    operation: &'static str,
+    bucket: Option<String>,
+    key: Option<String>,
+    principal: String,
+    /// When authentication and bucket resolution were done.
+    authorized_at: Option<DateTime<Utc>>,
+    /// From the end of the middleware chain until the dispatch returned.
+    backend_time: Option<Duration>,
+}
+
+impl<B: ProxyBackend> ProxyGateway<B> {
     /// Serves one request. Every outcome, failures included, is a response: S3 errors are
     /// XML documents with a request id. Call `completion.finish` after sending it.
     pub async fn handle_request(&self, info: RequestInfo, body: B::Body) -> Handled<B::Body> {
         let started = Utc::now();
         let mut record = RequestRecord {
             request_id: request_id(),
-            method: info.method.clone(),
             operation: "-",
             bucket: None,
             key: None,
             principal: "anonymous".to_owned(),
             authorized_at: None,
+            backend_time: None,
         };
-        let mut response = match self.process(&info, body, &mut record, started).await {
-            Ok(response) => response,
+        let (mut response, error_code) = match self.process(&info, body, &mut record, started).await
+        {
+            Ok(response) => (response, None),
             Err(error) => {
                 if error.status().is_server_error() {
                     tracing::warn!(request_id = %record.request_id, error = %error, "request failed");
                 }
-                GatewayResponse::Response(error_response(
-                    &error,
-                    &info.raw_path,
-                    &record.request_id,
-                ))
+                let response = error_response(&error, &info.raw_path, &record.request_id);
+                let code = (response.status.as_u16() >= 400).then(|| error.s3_code());
+                (GatewayResponse::Response(response), code)
             }
         };
         stamp_request_id(response.headers_mut(), &record.request_id);
-        if self.settings.server_timing {
-            add_server_timing(response.headers_mut(), started, record.authorized_at);
+        let headers_time = since(started, Utc::now());
+        let event = CompletionEvent {
+            request_id: record.request_id,
+            operation: record.operation,
+            method: info.method,
+            bucket: record.bucket,
+            key: record.key,
+            principal: record.principal,
+            status: response.status(),
+            error_code,
+            bytes_in: 0,
+            bytes_out: 0,
+            auth_time: record.authorized_at.map(|at| since(started, at)),
+            backend_time: record.backend_time,
+            headers_time,
+            total_time: headers_time,
+            aborted: false,
+        };
+        if self.settings.server_timing
+            && let Some(timing) = event.server_timing()
+        {
+            response.headers_mut().insert("server-timing", timing);
         }
-        let status = response.status();
-        let observer = self.middleware.clone();
         Handled {
             response,
-            completion: Completion::new(record, status, started, observer),
+            completion: Completion::new(event, started, self.middleware.clone()),
         }
     }
 
@@ -229,13 +231,10 @@ where
         record: &mut RequestRecord,
         started: DateTime<Utc>,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
-        if self.router.matches(info) {
+        if let Some(handler) = self.routes.matching(info) {
             record.operation = "Route";
             let body = collect_capped(B::body_into_stream(body), MAX_ROUTE_BODY_SIZE).await?;
-            let response = self.router.route(info, body).await;
-            return response
-                .map(GatewayResponse::Response)
-                .ok_or(ProxyError::MethodNotAllowed);
+            return Ok(GatewayResponse::Response(handler.handle(info, body).await));
         }
         let operation = parse_request(info, self.settings.virtual_host_domain.as_deref())?;
         record.operation = operation.name();
@@ -277,44 +276,48 @@ where
             body,
             signature: authenticated.signature,
         };
-        self.middleware.run(ctx, terminal).await
+        let span = BackendSpan::default();
+        let endpoint = Box::new(Timed {
+            terminal,
+            span: &span,
+        });
+        let response = Next::new(&self.middleware, endpoint).run(ctx).await;
+        record.backend_time = span.take();
+        response
     }
 }
 
-/// `Server-Timing: auth;dur=…, total;dur=…`: the time spent authenticating and
-/// authorizing, and the time until the response's headers were ready (backend included).
-fn add_server_timing(
-    headers: &mut http::HeaderMap,
-    started: DateTime<Utc>,
-    authorized_at: Option<DateTime<Utc>>,
-) {
-    let millis = |to: DateTime<Utc>| (to - started).num_microseconds().unwrap_or(0) as f64 / 1000.0;
-    let mut timing = String::new();
-    if let Some(authorized_at) = authorized_at {
-        timing.push_str(&format!("auth;dur={:.3}, ", millis(authorized_at)));
+/// The time a dispatch took, written by [`Timed`] inside the middleware chain.
+#[derive(Default)]
+struct BackendSpan(Mutex<Option<Duration>>);
+
+impl BackendSpan {
+    fn record(&self, began: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(since(began, Utc::now()));
     }
-    timing.push_str(&format!("total;dur={:.3}", millis(Utc::now())));
-    if let Ok(value) = HeaderValue::from_str(&timing) {
-        headers.insert("server-timing", value);
+
+    fn take(&self) -> Option<Duration> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use chrono::TimeDelta;
+/// The end of the middleware chain: the dispatch, timed.
+struct Timed<'a, B: ProxyBackend> {
+    terminal: Terminal<'a, B, SharedBuckets>,
+    span: &'a BackendSpan,
+}
 
-    use super::*;
-
-    #[test]
-    fn server_timing_reports_auth_and_total() {
-        let mut headers = http::HeaderMap::new();
-        let started = Utc::now() - TimeDelta::milliseconds(5);
-        add_server_timing(
-            &mut headers,
-            started,
-            Some(started + TimeDelta::microseconds(1500)),
-        );
-        let timing = headers["server-timing"].to_str().unwrap();
-        assert!(timing.starts_with("auth;dur=1.500, total;dur="), "{timing}");
+impl<'a, B: ProxyBackend> Endpoint<'a, B::Body> for Timed<'a, B> {
+    fn call(
+        self: Box<Self>,
+        ctx: DispatchContext,
+    ) -> BoxFuture<'a, Result<GatewayResponse<B::Body>, ProxyError>> {
+        let Self { terminal, span } = *self;
+        Box::pin(async move {
+            let began = Utc::now();
+            let response = terminal.run(ctx).await;
+            span.record(began);
+            response
+        })
     }
 }

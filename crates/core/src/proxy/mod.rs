@@ -14,6 +14,7 @@ mod buckets;
 mod completion;
 mod copy;
 mod dispatch;
+mod event;
 mod gateway;
 mod listing;
 mod multipart;
@@ -23,5 +24,6 @@ mod settings;
 mod versions;
 
 pub use crate::response::GatewayResponse;
-pub use completion::{Completion, Handled};
+pub use completion::{BodyBytes, Completion, Handled};
+pub use event::CompletionEvent;
 pub use gateway::{DEFAULT_USER_AGENT, ProxyGateway};

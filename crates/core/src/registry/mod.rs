@@ -7,6 +7,8 @@
 mod bucket;
 mod cached;
 mod credential;
+mod shared_bucket;
+mod shared_credentials;
 mod temporary;
 
 pub use bucket::{
@@ -14,4 +16,6 @@ pub use bucket::{
 };
 pub use cached::{CacheSettings, CachedProvider};
 pub use credential::CredentialRegistry;
+pub(crate) use shared_bucket::SharedBuckets;
+pub(crate) use shared_credentials::{SharedCredentials, SharedTemporary};
 pub use temporary::{NoTemporaryCredentials, TemporaryCredentialResolver};

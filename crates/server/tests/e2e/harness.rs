@@ -166,7 +166,7 @@ impl Harness {
         let provider =
             Arc::new(StaticProvider::new(buckets, vec![], credentials).expect("valid config"));
         let backend = ServerBackend::new(Timeouts::default()).expect("HTTP client");
-        let gateway = ProxyGateway::new(backend, registry(provider.clone()), provider, None)
+        let gateway = ProxyGateway::new(backend, registry(provider.clone()), provider)
             .with_route_handler(HealthCheck);
 
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");

@@ -136,11 +136,10 @@ impl Harness {
         let sts = StsRouteHandler::new(self.provider.clone(), token_key.clone(), fetcher)
             .with_issuer_transport(self.transport);
         let backend = ServerBackend::new(Timeouts::default()).expect("HTTP client");
-        let gateway =
-            ProxyGateway::new(backend, self.provider.clone(), self.provider.clone(), None)
-                .with_credential_resolver(token_key)
-                .with_route_handler(HealthCheck)
-                .with_route_handler(sts);
+        let gateway = ProxyGateway::new(backend, self.provider.clone(), self.provider.clone())
+            .with_credential_resolver(token_key)
+            .with_route_handler(HealthCheck)
+            .with_route_handler(sts);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let (stop, stopped) = oneshot::channel::<()>();

@@ -39,7 +39,7 @@ const DEFAULT_ACCOUNT: &str = "000000000000";
 /// ```ignore
 /// let token_key = TokenKey::from_base64_list(&std::env::var("SESSION_TOKEN_KEY")?)?;
 /// let sts = StsRouteHandler::new(provider.clone(), token_key.clone(), fetcher);
-/// let gateway = ProxyGateway::new(backend, provider.clone(), provider, None)
+/// let gateway = ProxyGateway::new(backend, provider.clone(), provider)
 ///     .with_credential_resolver(token_key)
 ///     .with_route_handler(sts);
 /// ```
