@@ -83,7 +83,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         if ctx.operation == S3Operation::ListBuckets {
             return self.list_buckets(&ctx).await;
         }
-        let target = BucketTarget::resolve(self.runtime, required(&ctx.bucket)?)?;
+        let target = self.target(required(&ctx.bucket)?).await?;
         use S3Operation as Op;
         match &ctx.operation {
             Op::ListBuckets => unreachable!("answered above"),
@@ -111,7 +111,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                     .await
             }
             Op::CopyObject { key, source, .. } => {
-                let from = BucketTarget::resolve(self.runtime, required(&ctx.source_bucket)?)?;
+                let from = self.target(required(&ctx.source_bucket)?).await?;
                 let ends = CopyEnds {
                     source,
                     from: &from,
@@ -139,7 +139,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                 source,
                 ..
             } => {
-                let from = BucketTarget::resolve(self.runtime, required(&ctx.source_bucket)?)?;
+                let from = self.target(required(&ctx.source_bucket)?).await?;
                 let ends = CopyEnds {
                     source,
                     from: &from,
@@ -175,6 +175,11 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
                     .await
             }
         }
+    }
+
+    /// `bucket` ready for requests, with the signer or store for its credentials now.
+    async fn target(&self, bucket: &ResolvedBucket) -> Result<BucketTarget, ProxyError> {
+        BucketTarget::resolve(self.runtime, &self.settings.backends, bucket, self.now).await
     }
 
     /// A signed request to an S3 backend.

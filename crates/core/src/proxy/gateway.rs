@@ -13,7 +13,8 @@ use crate::ProxyError;
 use crate::api::{RequestInfo, S3Operation, parse_request};
 use crate::auth::IdentityResolver;
 use crate::auth::sigv4::SigningKeyCache;
-use crate::backend::ProxyBackend;
+use crate::backend::connect::BackendConnector;
+use crate::backend::{BackendCredentialSource, ProxyBackend};
 use crate::ids::request_id;
 use crate::middleware::{Append, DispatchContext, Middleware, MiddlewareStack};
 use crate::registry::{
@@ -59,6 +60,7 @@ pub(crate) struct Settings {
     pub(crate) user_agent: HeaderValue,
     pub(crate) server_timing: bool,
     pub(crate) signing_keys: Arc<SigningKeyCache>,
+    pub(crate) backends: Arc<BackendConnector>,
 }
 
 impl<B, R, C, T, H, M> std::fmt::Debug for ProxyGateway<B, R, C, T, H, M> {
@@ -94,6 +96,7 @@ impl<B, R, C> ProxyGateway<B, R, C> {
                 user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
                 server_timing: false,
                 signing_keys: Arc::new(SigningKeyCache::default()),
+                backends: Arc::default(),
             },
         }
     }
@@ -171,6 +174,18 @@ impl<B, R, C, T, H, M> ProxyGateway<B, R, C, T, H, M> {
     /// region a client signed for is accepted and `us-east-1` is reported.
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
         self.settings.region = Some(region.into());
+        self
+    }
+
+    /// Supplies backend credentials from `source`, asked on every request that reaches a
+    /// backend, instead of the buckets' configured keys ([`ConfiguredCredentials`]).
+    /// Signers and stores are rebuilt when it supplies new credentials.
+    ///
+    /// [`ConfiguredCredentials`]: crate::backend::ConfiguredCredentials
+    // Shared by clones of the settings; on wasm32 nothing is `Send`, and there is one thread.
+    #[allow(clippy::arc_with_non_send_sync)]
+    pub fn with_backend_credentials(mut self, source: impl BackendCredentialSource) -> Self {
+        self.settings.backends = Arc::new(BackendConnector::new(source));
         self
     }
 

@@ -2,10 +2,12 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use crate::ProxyError;
 use crate::api::KeySpace;
+use crate::backend::connect::{BackendConnector, Connection};
 use crate::backend::{ProxyBackend, S3Endpoint, Signer};
-use crate::config::BackendType;
 use crate::registry::ResolvedBucket;
 use crate::store::{StoreBucket, StoreKind};
 
@@ -34,21 +36,23 @@ pub(crate) struct BucketTarget {
 }
 
 impl BucketTarget {
-    /// Prepares `bucket` for requests through `runtime`.
-    pub(crate) fn resolve<B: ProxyBackend>(
+    /// Prepares `bucket` for requests through `runtime`, with the signer or store
+    /// `backends` has for its credentials at `now`.
+    pub(crate) async fn resolve<B: ProxyBackend>(
         runtime: &B,
+        backends: &BackendConnector,
         bucket: &ResolvedBucket,
+        now: DateTime<Utc>,
     ) -> Result<Self, ProxyError> {
         let config = &bucket.config;
-        let backend = match config.backend_type {
-            BackendType::S3 => Backend::S3(S3Target {
+        let backend = match backends.connect(runtime, config, now).await? {
+            Connection::Signer(signer) => Backend::S3(S3Target {
                 endpoint: S3Endpoint::from_bucket(config)?,
-                signer: runtime.create_signer(config)?,
+                signer,
             }),
-            other => Backend::Store(StoreBucket::new(
-                runtime.create_store(config)?,
-                StoreKind::of(other),
-            )),
+            Connection::Store(store) => {
+                Backend::Store(StoreBucket::new(store, StoreKind::of(config.backend_type)))
+            }
         };
         Ok(Self {
             name: config.name.clone(),
