@@ -1,54 +1,46 @@
 //! [`WorkerBackend`]: the Workers runtime's side of the gateway.
 
-use std::sync::Arc;
-
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
 use multistore::ProxyError;
-use multistore::auth::sigv4::SigningKeyCache;
 use multistore::backend::{
     BackendRequest, BackendResponse, BodyStream, ForwardBody, MAX_RAW_RESPONSE_SIZE, ProxyBackend,
-    RawResponse, Signer, build_signer,
+    RawResponse, RuntimeParts,
 };
-use multistore::config::BucketConfig;
-use object_store::ObjectStore;
 use wasm_bindgen::JsValue;
 
 use crate::body::{self, CollectError, WorkerBody};
 use crate::fetch::Subrequest;
 use crate::headers;
-use crate::stores::StoreCache;
 
-/// Outbound requests with `fetch`, and the object stores of non-S3 buckets.
+/// Outbound requests with `fetch`.
 ///
-/// Build one per isolate, with the gateway (its `memory` buckets live in it). S3 buckets
-/// are signed by the core ([`build_signer`]: `UnsignedUrlSigner` for anonymous backends,
-/// which never reads the clock), over the headers `fetch` can send; this backend only
-/// moves the bytes.
+/// The core signs S3 requests (`UnsignedUrlSigner` for anonymous backends, which never
+/// reads the clock) over the headers `fetch` can send, and builds and caches the object
+/// stores of other buckets with this runtime's parts (`FetchConnector` and
+/// `RustCryptoProvider` for `azure`); this backend only moves the bytes. `memory` buckets
+/// live in the gateway, so build one gateway per isolate.
 #[derive(Debug, Default)]
-pub struct WorkerBackend {
-    stores: StoreCache,
-}
+pub struct WorkerBackend;
 
 impl WorkerBackend {
-    /// A backend with no stores built yet.
+    /// The Workers runtime's backend.
     pub fn new() -> Self {
-        Self::default()
+        Self
     }
 }
 
 impl ProxyBackend for WorkerBackend {
     type Body = WorkerBody;
 
-    // The trait hands signers out in an `Arc`; on wasm32 nothing is `Send`, and there is
-    // one thread.
-    #[allow(clippy::arc_with_non_send_sync)]
-    fn create_signer(&self, bucket: &BucketConfig) -> Result<Arc<dyn Signer>, ProxyError> {
-        Ok(Arc::new(FetchSigner(build_signer(bucket)?)))
-    }
-
-    fn create_store(&self, bucket: &BucketConfig) -> Result<Arc<dyn ObjectStore>, ProxyError> {
-        self.stores.get(bucket)
+    /// Signatures over what `fetch` sends only; `azure` stores over `fetch`. No file
+    /// system: `local` buckets are refused.
+    fn runtime_parts(&self) -> RuntimeParts {
+        let parts = RuntimeParts::default().with_header_filter(headers::without_unsendable);
+        #[cfg(feature = "azure")]
+        let parts = parts
+            .with_http_connector(crate::FetchConnector)
+            .with_crypto_provider(std::sync::Arc::new(crate::RustCryptoProvider));
+        parts
     }
 
     async fn send_raw(
@@ -119,23 +111,5 @@ impl ProxyBackend for WorkerBackend {
 
     fn body_into_stream(body: WorkerBody) -> BodyStream {
         body.into_stream()
-    }
-}
-
-/// A bucket's signer, signing only what `fetch` sends: the runtime would drop an empty
-/// `Content-Type` after it was signed, and the backend would refuse the signature.
-#[derive(Debug)]
-struct FetchSigner(Arc<dyn Signer>);
-
-impl Signer for FetchSigner {
-    fn sign(
-        &self,
-        request: &mut BackendRequest,
-        payload_hash: &str,
-        now: DateTime<Utc>,
-        keys: &SigningKeyCache,
-    ) -> Result<(), ProxyError> {
-        headers::without_unsendable(&mut request.headers);
-        self.0.sign(request, payload_hash, now, keys)
     }
 }

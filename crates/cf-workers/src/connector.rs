@@ -15,9 +15,8 @@ use wasm_bindgen::JsValue;
 use crate::body::WorkerBody;
 use crate::fetch::Subrequest;
 
-/// Lets `object_store`'s cloud clients reach their service with `fetch`:
-/// pass it to the store builder's `with_http_connector` (for Azure, with
-/// `RustCryptoProvider` as its crypto provider).
+/// Lets `object_store`'s cloud clients reach their service with `fetch`: `WorkerBackend`
+/// hands it to the core (with `RustCryptoProvider`), which builds `azure` stores over it.
 ///
 /// `object_store` requires its transport to be `Send`, and JavaScript values are not: each
 /// request runs as a task of the isolate's own executor (`spawn_local`), and hands the
@@ -27,7 +26,7 @@ use crate::fetch::Subrequest;
 /// What `object_store` 0.14 itself does on `wasm32-unknown-unknown` limits what works:
 /// * `ClientOptions` (timeouts, proxies, TLS settings) do not apply: the platform owns
 ///   the connection.
-/// * Retries must be off (`RetryConfig { max_retries: 0, .. }`): `object_store` sleeps
+/// * Retries must be off (the core turns them off on wasm32): `object_store` sleeps
 ///   between them with Tokio's timer, which does not exist here.
 /// * Credentials it caches by `std::time::Instant` (every token credential: Azure OAuth,
 ///   managed and workload identities; GCS service accounts) panic, since `Instant::now()`

@@ -79,8 +79,6 @@ mod request;
 #[cfg(target_arch = "wasm32")]
 mod serve;
 #[cfg(target_arch = "wasm32")]
-mod stores;
-#[cfg(target_arch = "wasm32")]
 mod timeout;
 #[cfg(any(target_arch = "wasm32", test))]
 mod url_parts;

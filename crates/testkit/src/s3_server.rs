@@ -5,11 +5,11 @@ use std::path::Path;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use s3s::auth::SimpleAuth;
 use s3s::service::S3ServiceBuilder;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use crate::accepted_keys::AcceptedKeys;
 use crate::conforming_fs::ConformingFs;
 
 /// A running `s3s-fs` server, with the S3 behaviours it lacks added (conditional reads,
@@ -29,8 +29,17 @@ impl S3Server {
         access_key: &str,
         secret_key: &str,
     ) -> std::io::Result<Self> {
+        Self::start_with_keys(root, port, AcceptedKeys::single(access_key, secret_key)).await
+    }
+
+    /// [`start`](Self::start), accepting the key pairs in `keys` as they change.
+    pub async fn start_with_keys(
+        root: &Path,
+        port: u16,
+        keys: AcceptedKeys,
+    ) -> std::io::Result<Self> {
         let mut builder = S3ServiceBuilder::new(ConformingFs::new(root)?);
-        builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
+        builder.set_auth(keys);
         let service = builder.build();
 
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;

@@ -1,29 +1,43 @@
-//! What a runtime provides to the core: HTTP transport, object stores, body streams.
+//! What a runtime provides to the core (HTTP transport, body streams, the parts of object
+//! stores only it has), and how the core reaches a bucket's backend with its credentials.
 //!
 //! The core decides and prepares every backend request; a runtime ([`ProxyBackend`])
 //! only moves bytes. S3 buckets are reached over the S3 wire protocol with requests the
 //! core has already signed ([`BackendRequest`]); buckets on other stores through an
-//! `object_store` [`ObjectStore`] the runtime builds.
+//! `object_store` [`ObjectStore`](object_store::ObjectStore) the core builds from the bucket's settings, its
+//! [`BackendCredentials`] and the runtime's [`RuntimeParts`].
+//!
+//! Credentials come per request from a [`BackendCredentialSource`] (by default
+//! [`ConfiguredCredentials`], the configuration's fixed keys); signers and stores are
+//! cached by bucket and credential generation, so new credentials reach the backend on
+//! the next request.
 
+pub(crate) mod connect;
+mod credential_source;
+mod credentials;
 mod listing;
+mod runtime_parts;
 mod s3_endpoint;
 pub mod s3_xml;
 mod signer;
+mod store_builder;
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use futures_core::Stream;
 use http::{HeaderMap, Method, StatusCode};
-use object_store::ObjectStore;
 
+pub use credential_source::{
+    BackendCredentialSource, ConfiguredCredentials, RefreshingCredentials,
+};
+pub use credentials::{BackendCredentials, BackendSecret, S3Keys};
 pub use listing::{BackendListRequest, BackendPage};
+pub use runtime_parts::{HeaderFilter, LocalStoreOpener, RuntimeParts};
 pub use s3_endpoint::S3Endpoint;
 pub use signer::{S3RequestSigner, Signer, UnsignedUrlSigner, build_signer};
 
-use crate::config::BucketConfig;
 use crate::{MaybeSend, MaybeSync, ProxyError};
 
 /// A stream of body bytes that the core can read or produce on any runtime.
@@ -98,7 +112,7 @@ pub struct RawResponse {
 
 pub use crate::limits::MAX_RAW_RESPONSE_SIZE;
 
-/// A runtime's side of the gateway: transport, stores, and body conversion.
+/// A runtime's side of the gateway: transport, the parts of stores, and body conversion.
 ///
 /// Both runtimes (the Tokio server and the Cloudflare Worker) implement this; everything
 /// else is shared.
@@ -106,14 +120,12 @@ pub trait ProxyBackend: MaybeSend + MaybeSync + 'static {
     /// The runtime's streaming body type, for requests and responses alike.
     type Body: MaybeSend + 'static;
 
-    /// The signer for an S3 bucket. The default builds one from the bucket's options with
-    /// [`build_signer`]; a runtime may cache signers or supply credentials of its own.
-    fn create_signer(&self, bucket: &BucketConfig) -> Result<Arc<dyn Signer>, ProxyError> {
-        build_signer(bucket)
+    /// What only this runtime can supply to build signers and object stores: an HTTP
+    /// connector for cloud stores, the local file system, headers to drop before signing.
+    /// The core asks when it builds one (not per request). The default supplies nothing.
+    fn runtime_parts(&self) -> RuntimeParts {
+        RuntimeParts::default()
     }
-
-    /// The object store behind a bucket that is not on S3 (local, memory, Azure, GCS).
-    fn create_store(&self, bucket: &BucketConfig) -> Result<Arc<dyn ObjectStore>, ProxyError>;
 
     /// Sends a small request and reads the whole response, failing past
     /// [`MAX_RAW_RESPONSE_SIZE`]. Used for multipart control calls, batch deletes, copies

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::BackendRequest;
+use super::credentials::{BackendCredentials, BackendSecret};
+use super::runtime_parts::HeaderFilter;
 use crate::auth::sigv4::{OutboundRequest, SigningCredentials, SigningKeyCache};
 use crate::config::{BucketConfig, DEFAULT_REGION};
-use crate::{MaybeSend, MaybeSync, ProxyError, SecretString};
+use crate::{MaybeSend, MaybeSync, ProxyError};
 
 /// Authenticates a prepared backend request.
 pub trait Signer: MaybeSend + MaybeSync + Debug {
@@ -78,31 +80,52 @@ impl Signer for UnsignedUrlSigner {
     }
 }
 
-/// The signer an S3 bucket's options call for: [`UnsignedUrlSigner`] with
-/// `skip_signature = true`, otherwise [`S3RequestSigner`] with `access_key_id`,
-/// `secret_access_key` and optional `session_token`.
-pub fn build_signer(bucket: &BucketConfig) -> Result<Arc<dyn Signer>, ProxyError> {
-    let options = &bucket.backend_options;
-    let misconfigured =
-        |what: String| ProxyError::Internal(format!("bucket `{}`: {what}", bucket.name));
-    if options.flag("skip_signature").map_err(misconfigured)? {
-        return Ok(Arc::new(UnsignedUrlSigner));
-    }
-    let (Some(access_key_id), Some(secret)) = (
-        options.get("access_key_id"),
-        options.get("secret_access_key"),
-    ) else {
-        return Err(misconfigured(
-            "set `access_key_id` and `secret_access_key`, or `skip_signature = true`".into(),
-        ));
+/// The signer of an S3 bucket with `credentials`: [`UnsignedUrlSigner`] for anonymous
+/// ones, otherwise [`S3RequestSigner`] for the bucket's `region`.
+pub fn build_signer(
+    bucket: &BucketConfig,
+    credentials: &BackendCredentials,
+) -> Result<Arc<dyn Signer>, ProxyError> {
+    let keys = match credentials.secret() {
+        BackendSecret::Anonymous => return Ok(Arc::new(UnsignedUrlSigner)),
+        BackendSecret::S3(keys) => keys,
+        _ => {
+            return Err(ProxyError::Internal(format!(
+                "bucket `{}`: S3 backends need S3 keys or none",
+                bucket.name
+            )));
+        }
     };
     let credentials = SigningCredentials {
-        access_key_id: access_key_id.to_owned(),
-        secret_access_key: SecretString::new(secret),
-        session_token: options.get("session_token").map(SecretString::new),
+        access_key_id: keys.access_key_id.clone(),
+        secret_access_key: keys.secret_access_key.clone(),
+        session_token: keys.session_token.clone(),
     };
-    let region = options.get("region").unwrap_or(DEFAULT_REGION);
+    let region = bucket
+        .backend_options
+        .get("region")
+        .unwrap_or(DEFAULT_REGION);
     Ok(Arc::new(S3RequestSigner::new(credentials, region)))
+}
+
+/// A signer that first removes what the runtime's transport would not send.
+#[derive(Debug)]
+pub(crate) struct FilteredSigner {
+    pub(crate) filter: HeaderFilter,
+    pub(crate) inner: Arc<dyn Signer>,
+}
+
+impl Signer for FilteredSigner {
+    fn sign(
+        &self,
+        request: &mut BackendRequest,
+        payload_hash: &str,
+        now: DateTime<Utc>,
+        keys: &SigningKeyCache,
+    ) -> Result<(), ProxyError> {
+        (self.filter)(&mut request.headers);
+        self.inner.sign(request, payload_hash, now, keys)
+    }
 }
 
 /// The path and query of an absolute URL, exactly as they will be sent.

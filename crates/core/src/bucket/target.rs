@@ -10,8 +10,8 @@ use super::{BucketBackend, S3Bucket};
 use crate::ProxyError;
 use crate::api::KeySpace;
 use crate::auth::sigv4::SigningKeyCache;
+use crate::backend::connect::{BackendConnector, Connection};
 use crate::backend::{ProxyBackend, S3Endpoint};
-use crate::config::BackendType;
 use crate::registry::ResolvedBucket;
 use crate::store::{StoreBucket, StoreKind};
 
@@ -29,6 +29,8 @@ pub(crate) struct BucketTarget<Body> {
 pub(crate) struct BackendBuilder<'a, R> {
     /// The runtime that moves the bytes.
     pub(crate) runtime: &'a Arc<R>,
+    /// The signers and stores built for buckets' current credentials.
+    pub(crate) backends: &'a BackendConnector,
     /// The `User-Agent` of outbound requests.
     pub(crate) user_agent: &'a HeaderValue,
     /// The gateway's cache of SigV4 signing keys.
@@ -38,25 +40,28 @@ pub(crate) struct BackendBuilder<'a, R> {
 }
 
 impl<R: ProxyBackend> BackendBuilder<'_, R> {
-    /// Prepares `bucket` for requests.
-    pub(crate) fn build(
+    /// Prepares `bucket` for requests, with the signer or store for its credentials now.
+    pub(crate) async fn build(
         &self,
         bucket: &ResolvedBucket,
     ) -> Result<BucketTarget<R::Body>, ProxyError> {
         let config = &bucket.config;
-        let backend: Box<dyn BucketBackend<R::Body>> = match config.backend_type {
-            BackendType::S3 => Box::new(S3Bucket::new(
+        let connection = self
+            .backends
+            .connect(self.runtime.as_ref(), config, self.now)
+            .await?;
+        let backend: Box<dyn BucketBackend<R::Body>> = match connection {
+            Connection::Signer(signer) => Box::new(S3Bucket::new(
                 self.runtime.clone(),
                 S3Endpoint::from_bucket(config)?,
-                self.runtime.create_signer(config)?,
+                signer,
                 self.user_agent.clone(),
                 self.signing_keys.clone(),
                 self.now,
             )),
-            other => Box::new(StoreBucket::new(
-                self.runtime.create_store(config)?,
-                StoreKind::of(other),
-            )),
+            Connection::Store(store) => {
+                Box::new(StoreBucket::new(store, StoreKind::of(config.backend_type)))
+            }
         };
         Ok(BucketTarget {
             name: config.name.clone(),

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::SecretString;
+
 /// Where a virtual bucket's objects are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,16 +36,27 @@ impl BackendType {
     }
 }
 
-/// Backend-specific settings (`endpoint`, `region`, `root`, keys …) as configured.
+/// Backend-specific options (`endpoint`, `region`, `root`, keys …) as configured.
 ///
-/// Values may be secrets, so `Debug` shows every option name but only the values of the
-/// options known to be harmless.
+/// Options are split when they are read: the names known to be harmless (`endpoint`,
+/// `region`, `bucket_name`, `root` …, see [`BackendOptions::is_setting`]) are *settings*,
+/// plain text that may be logged; every other name (`secret_access_key`, `access_key`,
+/// `service_account_key` …) is a *secret*, held as a [`SecretString`] from the moment it
+/// is read. Secrets reach a backend only as [`BackendCredentials`], through a credential
+/// source ([`ConfiguredCredentials`] reads them from here). `Debug` shows every option name
+/// but the values of settings only.
 ///
 /// Values are text; booleans and numbers in a configuration file (`skip_signature = true`)
-/// are read as their text.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct BackendOptions(#[serde(deserialize_with = "option_values")] BTreeMap<String, String>);
+/// are read as their text. Configuration files name settings and secrets alike in one
+/// `backend_options` table.
+///
+/// [`BackendCredentials`]: crate::backend::BackendCredentials
+/// [`ConfiguredCredentials`]: crate::backend::ConfiguredCredentials
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct BackendOptions {
+    settings: BTreeMap<String, String>,
+    secrets: BTreeMap<String, SecretString>,
+}
 
 /// A scalar option value as written in a configuration file.
 #[derive(Deserialize)]
@@ -58,22 +71,36 @@ enum OptionValue {
     Decimal(f64),
 }
 
-fn option_values<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<BTreeMap<String, String>, D::Error> {
-    let values = BTreeMap::<String, OptionValue>::deserialize(deserializer)?;
-    Ok(values
-        .into_iter()
-        .map(|(name, value)| {
-            let text = match value {
-                OptionValue::Text(text) => text,
-                OptionValue::Flag(flag) => flag.to_string(),
-                OptionValue::Integer(number) => number.to_string(),
-                OptionValue::Decimal(number) => number.to_string(),
-            };
-            (name, text)
-        })
-        .collect())
+impl<'de> Deserialize<'de> for BackendOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let values = BTreeMap::<String, OptionValue>::deserialize(deserializer)?;
+        Ok(values
+            .into_iter()
+            .map(|(name, value)| {
+                let text = match value {
+                    OptionValue::Text(text) => text,
+                    OptionValue::Flag(flag) => flag.to_string(),
+                    OptionValue::Integer(number) => number.to_string(),
+                    OptionValue::Decimal(number) => number.to_string(),
+                };
+                (name, text)
+            })
+            .collect())
+    }
+}
+
+/// Writes settings and secrets alike, as a configuration file names them: the secrets'
+/// values are written out, so serialize only into a file that is itself a secret.
+impl Serialize for BackendOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut all: BTreeMap<&str, &str> = self.iter().collect();
+        all.extend(
+            self.secrets
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.expose())),
+        );
+        all.serialize(serializer)
+    }
 }
 
 /// Options whose values are safe to print in logs and debug output.
@@ -90,12 +117,28 @@ const PUBLIC_OPTIONS: &[&str] = &[
 ];
 
 impl BackendOptions {
-    /// The value of option `name`, if set.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+    /// Whether option `name` is a setting (harmless, plain text); every other name is a
+    /// secret.
+    pub fn is_setting(name: &str) -> bool {
+        PUBLIC_OPTIONS.contains(&name)
     }
 
-    /// A boolean option: `true`/`false` (any case), absent means `false`.
+    /// The value of setting `name`, if set; `None` for secrets (see [`Self::secret`]).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.settings.get(name).map(String::as_str)
+    }
+
+    /// The value of secret option `name`, if set.
+    pub fn secret(&self, name: &str) -> Option<&SecretString> {
+        self.secrets.get(name)
+    }
+
+    /// Whether option `name` is set, as a setting or a secret.
+    pub fn contains(&self, name: &str) -> bool {
+        self.settings.contains_key(name) || self.secrets.contains_key(name)
+    }
+
+    /// A boolean setting: `true`/`false` (any case), absent means `false`.
     pub fn flag(&self, name: &str) -> Result<bool, String> {
         match self.get(name) {
             None => Ok(false),
@@ -105,38 +148,63 @@ impl BackendOptions {
         }
     }
 
-    /// Every option, for builders that take `(name, value)` pairs.
+    /// Every setting, for builders that take `(name, value)` pairs.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.settings.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// Sets option `name`.
+    /// Every secret option.
+    pub fn secrets(&self) -> impl Iterator<Item = (&str, &SecretString)> {
+        self.secrets.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Every option name, settings and secrets, each once, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        let mut names: Vec<&str> = self
+            .settings
+            .keys()
+            .chain(self.secrets.keys())
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        names.into_iter()
+    }
+
+    /// Whether option `name` is set to the empty string.
+    pub fn is_empty_value(&self, name: &str) -> bool {
+        self.get(name).is_some_and(str::is_empty)
+            || self.secret(name).is_some_and(SecretString::is_empty)
+    }
+
+    /// Sets option `name`, as a setting or a secret according to its name.
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        self.0.insert(name.into(), value.into());
+        let name = name.into();
+        if Self::is_setting(&name) {
+            self.secrets.remove(&name);
+            self.settings.insert(name, value.into());
+        } else {
+            self.settings.remove(&name);
+            self.secrets.insert(name, SecretString::new(value));
+        }
     }
 }
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for BackendOptions {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        Self(
-            iter.into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        )
+        let mut options = Self::default();
+        for (name, value) in iter {
+            options.insert(name, value);
+        }
+        options
     }
 }
 
 impl fmt::Debug for BackendOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut map = f.debug_map();
-        for (name, value) in &self.0 {
-            if PUBLIC_OPTIONS.contains(&name.as_str()) {
-                map.entry(name, value);
-            } else {
-                map.entry(name, &"[redacted]");
-            }
-        }
-        map.finish()
+        f.debug_map()
+            .entries(self.settings.iter())
+            .entries(self.secrets.iter())
+            .finish()
     }
 }
 
@@ -191,26 +259,50 @@ mod tests {
         assert!(shown.contains("http://127.0.0.1:9000"));
         assert!(shown.contains("secret_access_key"));
         assert!(!shown.contains("very-secret"));
+        assert_eq!(options.get("secret_access_key"), None);
+        assert_eq!(
+            options
+                .secret("secret_access_key")
+                .map(SecretString::expose),
+            Some("very-secret")
+        );
+    }
+
+    #[test]
+    fn options_round_trip_through_a_file() {
+        let text = r#"{"access_key":"k","endpoint":"http://e"}"#;
+        let options: BackendOptions = serde_json::from_str(text).unwrap();
+        assert_eq!(options.get("endpoint"), Some("http://e"));
+        assert_eq!(
+            options.names().collect::<Vec<_>>(),
+            ["access_key", "endpoint"]
+        );
+        assert_eq!(serde_json::to_string(&options).unwrap(), text);
     }
 
     #[test]
     fn scalar_values_are_read_as_text() {
         let options: BackendOptions =
-            serde_json::from_str(r#"{"skip_signature": true, "port": 9000, "root": "/d"}"#)
+            serde_json::from_str(r#"{"skip_signature": true, "region": 9000, "port": 1.5}"#)
                 .unwrap();
         assert_eq!(options.get("skip_signature"), Some("true"));
-        assert_eq!(options.get("port"), Some("9000"));
-        assert_eq!(options.get("root"), Some("/d"));
+        assert_eq!(options.get("region"), Some("9000"));
+        // An unknown name is a secret, whatever its type.
+        assert_eq!(options.get("port"), None);
+        assert_eq!(
+            options.secret("port").map(SecretString::expose),
+            Some("1.5")
+        );
     }
 
     #[test]
     fn flags_parse_strictly() {
-        let options: BackendOptions = [("skip_signature", "TRUE"), ("bad", "yes")]
+        let options: BackendOptions = [("skip_signature", "TRUE"), ("use_emulator", "yes")]
             .into_iter()
             .collect();
         assert_eq!(options.flag("skip_signature"), Ok(true));
         assert_eq!(options.flag("absent"), Ok(false));
-        assert!(options.flag("bad").is_err());
+        assert!(options.flag("use_emulator").is_err());
     }
 
     #[test]

@@ -171,8 +171,7 @@ fn check_names(
     required: &[&'static str],
 ) -> Result<(), BackendOptionsError> {
     let unknown: Vec<String> = options
-        .iter()
-        .map(|(name, _)| name)
+        .names()
         .filter(|name| !accepted.contains(name))
         .map(str::to_owned)
         .collect();
@@ -183,12 +182,12 @@ fn check_names(
             accepted,
         });
     }
-    if let Some((name, _)) = options.iter().find(|(_, value)| value.is_empty()) {
+    if let Some(name) = options.names().find(|name| options.is_empty_value(name)) {
         return Err(BackendOptionsError::Empty {
             option: name.to_owned(),
         });
     }
-    match required.iter().find(|name| options.get(name).is_none()) {
+    match required.iter().find(|name| !options.contains(name)) {
         Some(option) => Err(BackendOptionsError::Missing { backend, option }),
         None => Ok(()),
     }
@@ -198,8 +197,8 @@ fn check_s3(options: &BackendOptions) -> Result<(), BackendOptionsError> {
     check_url(options, "endpoint")?;
     check_flag(options, "virtual_hosted_style_request")?;
     let skip_signature = check_flag(options, "skip_signature")?;
-    let has_key_id = options.get("access_key_id").is_some();
-    let has_secret = options.get("secret_access_key").is_some();
+    let has_key_id = options.contains("access_key_id");
+    let has_secret = options.contains("secret_access_key");
     if has_key_id && !has_secret {
         return Err(BackendOptionsError::Requires {
             option: "access_key_id",
@@ -212,7 +211,7 @@ fn check_s3(options: &BackendOptions) -> Result<(), BackendOptionsError> {
             requires: "access_key_id",
         });
     }
-    if options.get("session_token").is_some() && !has_key_id {
+    if options.contains("session_token") && !has_key_id {
         return Err(BackendOptionsError::Requires {
             option: "session_token",
             requires: "access_key_id",
@@ -229,8 +228,8 @@ fn check_s3(options: &BackendOptions) -> Result<(), BackendOptionsError> {
 
 fn check_gcs(options: &BackendOptions) -> Result<(), BackendOptionsError> {
     check_url(options, "endpoint")?;
-    if let Some(key) = options.get("service_account_key") {
-        if options.get("service_account_path").is_some() {
+    if let Some(key) = options.secret("service_account_key") {
+        if options.contains("service_account_path") {
             return Err(BackendOptionsError::Conflict {
                 option: "service_account_key",
                 other: "service_account_path",
@@ -238,7 +237,7 @@ fn check_gcs(options: &BackendOptions) -> Result<(), BackendOptionsError> {
         }
         // The parse error is dropped: it could quote parts of the key.
         let parsed: Result<serde_json::Map<String, serde_json::Value>, _> =
-            serde_json::from_str(key);
+            serde_json::from_str(key.expose());
         if parsed.is_err() {
             return Err(BackendOptionsError::InvalidValue {
                 option: "service_account_key",

@@ -21,7 +21,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         ctx: &DispatchContext,
         ends: CopyEnds<'_, B::Body>,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
-        let from = self.target(ends.from)?;
+        let from = self.target(ends.from).await?;
         let source_key = from.backend_key(&ends.source.key)?;
         let dest_key = ends.to.backend_key(ends.key)?;
         let request = CopyRequest {
@@ -48,7 +48,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         part_number: u16,
     ) -> Result<GatewayResponse<B::Body>, ProxyError> {
         let range = CopySourceRange::from_headers(&ctx.headers)?;
-        let from = self.target(ends.from)?;
+        let from = self.target(ends.from).await?;
         let source_key = from.backend_key(&ends.source.key)?;
         let dest_key = ends.to.backend_key(ends.key)?;
         let request = CopyRequest {

@@ -80,7 +80,7 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         if ctx.operation == S3Operation::ListBuckets {
             return self.list_buckets(&ctx).await;
         }
-        let target = self.target(required(&ctx.bucket)?)?;
+        let target = self.target(required(&ctx.bucket)?).await?;
         use S3Operation as Op;
         match &ctx.operation {
             Op::ListBuckets => unreachable!("answered above"),
@@ -172,18 +172,21 @@ impl<B: ProxyBackend, R: BucketRegistry> Dispatcher<'_, B, R> {
         }
     }
 
-    /// `bucket` ready for this request: its backend and key space.
-    pub(crate) fn target(
+    /// `bucket` ready for this request: its backend, with the signer or store for its
+    /// credentials now, and its key space.
+    pub(crate) async fn target(
         &self,
         bucket: &ResolvedBucket,
     ) -> Result<BucketTarget<B::Body>, ProxyError> {
         BackendBuilder {
             runtime: self.runtime,
+            backends: &self.settings.backends,
             user_agent: &self.settings.user_agent,
             signing_keys: &self.settings.signing_keys,
             now: self.now,
         }
         .build(bucket)
+        .await
     }
 }
 

@@ -15,7 +15,8 @@ use super::settings::Settings;
 use crate::api::{RequestInfo, parse_request};
 use crate::auth::IdentityResolver;
 use crate::auth::sigv4::SigningKeyCache;
-use crate::backend::ProxyBackend;
+use crate::backend::connect::BackendConnector;
+use crate::backend::{BackendCredentialSource, ProxyBackend};
 use crate::bucket::collect_capped;
 use crate::ids::request_id;
 use crate::middleware::{DispatchContext, Endpoint, Middleware, MiddlewareChain, Next};
@@ -90,6 +91,7 @@ impl<B: ProxyBackend> ProxyGateway<B> {
                 user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
                 server_timing: false,
                 signing_keys: Arc::new(SigningKeyCache::default()),
+                backends: Arc::default(),
             },
         }
     }
@@ -143,6 +145,18 @@ impl<B: ProxyBackend> ProxyGateway<B> {
     /// region a client signed for is accepted and `us-east-1` is reported.
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
         self.settings.region = Some(region.into());
+        self
+    }
+
+    /// Supplies backend credentials from `source`, asked on every request that reaches a
+    /// backend, instead of the buckets' configured keys ([`ConfiguredCredentials`]).
+    /// Signers and stores are rebuilt when it supplies new credentials.
+    ///
+    /// [`ConfiguredCredentials`]: crate::backend::ConfiguredCredentials
+    // Shared by clones of the settings; on wasm32 nothing is `Send`, and there is one thread.
+    #[allow(clippy::arc_with_non_send_sync)]
+    pub fn with_backend_credentials(mut self, source: impl BackendCredentialSource) -> Self {
+        self.settings.backends = Arc::new(BackendConnector::new(source));
         self
     }
 

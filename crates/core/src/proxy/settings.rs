@@ -5,6 +5,7 @@ use std::sync::Arc;
 use http::HeaderValue;
 
 use crate::auth::sigv4::SigningKeyCache;
+use crate::backend::connect::BackendConnector;
 
 /// Settings every request reads.
 #[derive(Debug, Clone)]
@@ -15,4 +16,5 @@ pub(crate) struct Settings {
     pub(crate) user_agent: HeaderValue,
     pub(crate) server_timing: bool,
     pub(crate) signing_keys: Arc<SigningKeyCache>,
+    pub(crate) backends: Arc<BackendConnector>,
 }

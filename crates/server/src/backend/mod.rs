@@ -2,7 +2,6 @@
 
 mod client;
 pub mod leftovers;
-mod stores;
 
 use std::sync::Arc;
 
@@ -13,24 +12,22 @@ use http_body_util::BodyExt;
 use multistore::ProxyError;
 use multistore::backend::{
     BackendRequest, BackendResponse, BodyStream, ForwardBody, MAX_RAW_RESPONSE_SIZE, ProxyBackend,
-    RawResponse,
+    RawResponse, RuntimeParts,
 };
-use multistore::config::BucketConfig;
 use object_store::ObjectStore;
+use object_store::local::LocalFileSystem;
 
 pub use client::Timeouts;
 use client::{HttpClient, http_client};
-use stores::StoreCache;
 
 use crate::body::{self, BodyStalled, ServerBody};
 
-/// Outbound HTTP with connection pooling and timeouts, and the object stores of non-S3
-/// buckets.
+/// Outbound HTTP with connection pooling and timeouts, and the local file system for
+/// `local` buckets (the core builds and caches their stores).
 #[derive(Debug)]
 pub struct ServerBackend {
     client: HttpClient,
     timeouts: Timeouts,
-    stores: StoreCache,
 }
 
 impl ServerBackend {
@@ -39,7 +36,6 @@ impl ServerBackend {
         Ok(Self {
             client: http_client(timeouts)?,
             timeouts,
-            stores: StoreCache::default(),
         })
     }
 
@@ -83,8 +79,9 @@ impl ServerBackend {
 impl ProxyBackend for ServerBackend {
     type Body = ServerBody;
 
-    fn create_store(&self, bucket: &BucketConfig) -> Result<Arc<dyn ObjectStore>, ProxyError> {
-        self.stores.get(bucket)
+    /// The local file system; cloud stores use `object_store`'s own HTTP client.
+    fn runtime_parts(&self) -> RuntimeParts {
+        RuntimeParts::default().with_local_file_system(open_local)
     }
 
     async fn send_raw(
@@ -129,4 +126,15 @@ impl ProxyBackend for ServerBackend {
     fn body_into_stream(body: ServerBody) -> BodyStream {
         body::into_stream(body)
     }
+}
+
+/// The store of a `local` bucket: the directory `root`, created if absent. Files are
+/// written aside and renamed into place, and emptied directories removed.
+fn open_local(root: &str) -> object_store::Result<Arc<dyn ObjectStore>> {
+    std::fs::create_dir_all(root).map_err(|source| object_store::Error::Generic {
+        store: "LocalFileSystem",
+        source: Box::new(source),
+    })?;
+    let store = LocalFileSystem::new_with_prefix(root)?.with_automatic_cleanup(true);
+    Ok(Arc::new(store))
 }

@@ -41,7 +41,10 @@ fn the_documented_example_loads() {
     assert_eq!(scratch.backend_options.get("root"), Some("/srv/scratch"));
     let private = provider.bucket("private").unwrap();
     assert_eq!(
-        private.backend_options.get("access_key_id"),
+        private
+            .backend_options
+            .secret("access_key_id")
+            .map(multistore::SecretString::expose),
         Some("value-of-MINIO_ACCESS_KEY_ID")
     );
 
