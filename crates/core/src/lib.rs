@@ -21,6 +21,7 @@ pub mod backend;
 mod bucket;
 pub mod config;
 pub mod error;
+mod event;
 mod ids;
 mod limits;
 mod maybe_send;

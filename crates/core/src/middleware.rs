@@ -40,7 +40,7 @@ use http::HeaderMap;
 
 use crate::api::S3Operation;
 use crate::auth::ResolvedIdentity;
-use crate::proxy::CompletionEvent;
+use crate::event::CompletionEvent;
 use crate::registry::ResolvedBucket;
 use crate::response::GatewayResponse;
 use crate::{BoxFuture, MaybeSend, MaybeSync, ProxyError};

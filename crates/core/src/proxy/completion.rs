@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::GatewayResponse;
-use super::event::CompletionEvent;
+use crate::event::CompletionEvent;
 use crate::middleware::MiddlewareChain;
 use crate::{MaybeSend, MaybeSync};
 

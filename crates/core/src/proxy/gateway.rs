@@ -9,7 +9,6 @@ use http::HeaderValue;
 use super::authorization::{AuthorizedBuckets, authorize_buckets};
 use super::completion::{Completion, Handled, since};
 use super::dispatch::{Dispatcher, Terminal};
-use super::event::CompletionEvent;
 use super::response::{error_response, stamp_request_id};
 use super::settings::Settings;
 use crate::api::{RequestInfo, parse_request};
@@ -18,6 +17,7 @@ use crate::auth::sigv4::SigningKeyCache;
 use crate::backend::connect::BackendConnector;
 use crate::backend::{BackendCredentialSource, ProxyBackend};
 use crate::bucket::collect_capped;
+use crate::event::CompletionEvent;
 use crate::ids::request_id;
 use crate::middleware::{DispatchContext, Endpoint, Middleware, MiddlewareChain, Next};
 use crate::registry::{

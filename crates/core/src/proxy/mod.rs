@@ -14,7 +14,6 @@ mod buckets;
 mod completion;
 mod copy;
 mod dispatch;
-mod event;
 mod gateway;
 mod listing;
 mod multipart;
@@ -23,7 +22,7 @@ mod response;
 mod settings;
 mod versions;
 
+pub use crate::event::CompletionEvent;
 pub use crate::response::GatewayResponse;
 pub use completion::{BodyBytes, Completion, Handled};
-pub use event::CompletionEvent;
 pub use gateway::{DEFAULT_USER_AGENT, ProxyGateway};

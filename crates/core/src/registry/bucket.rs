@@ -8,21 +8,6 @@ use crate::api::ListRewrite;
 use crate::config::BucketConfig;
 use crate::{MaybeSend, MaybeSync, ProxyError};
 
-/// The owner shown in ListBuckets and listings (`Owner` elements).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BucketOwner {
-    /// Canonical user id.
-    pub id: &'static str,
-    /// Display name.
-    pub display_name: &'static str,
-}
-
-/// The owner every virtual bucket reports unless a registry says otherwise.
-pub const DEFAULT_BUCKET_OWNER: BucketOwner = BucketOwner {
-    id: "multistore",
-    display_name: "multistore",
-};
-
 /// A virtual bucket as its registry resolved it: its configuration and key mapping.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedBucket {
@@ -40,15 +25,6 @@ impl ResolvedBucket {
             list_rewrite: None,
         }
     }
-}
-
-/// One line of a ListBuckets answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BucketSummary {
-    /// Bucket name.
-    pub name: String,
-    /// Creation date shown to clients.
-    pub creation_date: DateTime<Utc>,
 }
 
 /// A bucket as its registry lists it, for ListBuckets.

@@ -11,9 +11,8 @@ mod shared_bucket;
 mod shared_credentials;
 mod temporary;
 
-pub use bucket::{
-    BucketOwner, BucketRegistry, BucketSummary, DEFAULT_BUCKET_OWNER, ListedBucket, ResolvedBucket,
-};
+pub use crate::api::response::{BucketOwner, BucketSummary, DEFAULT_BUCKET_OWNER};
+pub use bucket::{BucketRegistry, ListedBucket, ResolvedBucket};
 pub use cached::{CacheSettings, CachedProvider};
 pub use credential::CredentialRegistry;
 pub(crate) use shared_bucket::SharedBuckets;

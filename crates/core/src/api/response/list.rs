@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
+use super::BucketOwner;
 use super::{DEFAULT_STORAGE_CLASS, Namespace, XmlDocument};
 use crate::api::{KeyEncoding, ListObjectsParams, ListVersion};
-use crate::registry::BucketOwner;
 
 /// One object in a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +132,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::registry::DEFAULT_BUCKET_OWNER;
+    use crate::api::response::DEFAULT_BUCKET_OWNER;
 
     fn entry(key: &str) -> ObjectEntry {
         ObjectEntry {

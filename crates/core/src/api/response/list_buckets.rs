@@ -1,7 +1,17 @@
 //! `ListAllMyBucketsResult`: the answer to ListBuckets.
 
-use super::{Namespace, XmlDocument};
-use crate::registry::{BucketOwner, BucketSummary};
+use chrono::{DateTime, Utc};
+
+use super::{BucketOwner, Namespace, XmlDocument};
+
+/// One line of a ListBuckets answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketSummary {
+    /// Bucket name.
+    pub name: String,
+    /// Creation date shown to clients.
+    pub creation_date: DateTime<Utc>,
+}
 
 /// Renders the buckets the caller may use, all owned by `owner`.
 pub fn render_list_buckets(owner: &BucketOwner, buckets: &[BucketSummary]) -> String {
@@ -23,7 +33,7 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
-    use crate::registry::DEFAULT_BUCKET_OWNER;
+    use crate::api::response::DEFAULT_BUCKET_OWNER;
 
     #[test]
     fn golden_list_buckets() {

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
+use super::BucketOwner;
 use super::{DEFAULT_STORAGE_CLASS, Namespace, XmlDocument};
 use crate::api::{KeyEncoding, ListVersionsParams};
-use crate::registry::BucketOwner;
 
 /// One version of a key: an object version or a delete marker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,7 +126,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::registry::DEFAULT_BUCKET_OWNER;
+    use crate::api::response::DEFAULT_BUCKET_OWNER;
 
     #[test]
     fn golden_list_versions() {

@@ -22,12 +22,13 @@ mod list_versions;
 mod multipart;
 mod multipart_list;
 mod object;
+mod owner;
 mod url_encoding;
 mod versioning;
 
 pub use error::render_error;
 pub use list::{ListPage, ObjectEntry, render_list_objects};
-pub use list_buckets::render_list_buckets;
+pub use list_buckets::{BucketSummary, render_list_buckets};
 pub use list_versions::{VersionEntry, VersionKind, VersionsPage, render_list_versions};
 pub use multipart::{
     CompletedUpload, render_complete_multipart_upload, render_initiate_multipart_upload,
@@ -40,6 +41,7 @@ pub use object::{
     DeleteErrorEntry, DeletedEntry, render_copy_object_result, render_copy_part_result,
     render_delete_request, render_delete_result, render_location_constraint, render_tagging,
 };
+pub use owner::{BucketOwner, DEFAULT_BUCKET_OWNER};
 pub use url_encoding::url_encode;
 pub use versioning::{BucketVersioning, render_bucket_versioning};
 
@@ -50,7 +52,6 @@ use quick_xml::escape::escape;
 
 use crate::api::KeyEncoding;
 use crate::api::request_body::Checksums;
-use crate::registry::BucketOwner;
 
 /// The namespace of every S3 response document except `Error`.
 pub const S3_XML_NAMESPACE: &str = "http://s3.amazonaws.com/doc/2006-03-01/";

@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::BucketOwner;
 use super::{DEFAULT_STORAGE_CLASS, Namespace, XmlDocument};
 use crate::api::request_body::Checksums;
 use crate::api::{ListPartsParams, ListUploadsParams};
-use crate::registry::BucketOwner;
 
 /// One uploaded part of a multipart upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +157,7 @@ mod tests {
 
     use super::*;
     use crate::api::KeyEncoding;
-    use crate::registry::DEFAULT_BUCKET_OWNER;
+    use crate::api::response::DEFAULT_BUCKET_OWNER;
 
     const OWNER_XML: &str = "<ID>multistore</ID><DisplayName>multistore</DisplayName>";
 

@@ -7,8 +7,8 @@ use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::Event;
 
 use super::*;
+use crate::api::response::DEFAULT_BUCKET_OWNER;
 use crate::api::{ListObjectsParams, ListUploadsParams, ListVersion, ListVersionsParams};
-use crate::registry::DEFAULT_BUCKET_OWNER;
 
 /// Keys with every character class that matters: space, `+`, `%`, `/`, `&`, `<`, Unicode.
 const KEY: &str = "dir/a b+c%25&<é😀.txt";
