@@ -10,7 +10,7 @@ use http::{HeaderValue, Method, StatusCode};
 /// `Server-Timing` header, and of [`crate::middleware::Middleware::after_dispatch`]: the
 /// gateway fills it in as the request goes, renders `Server-Timing` from it when the
 /// response headers are ready, and completes it with the body's byte counts and the total
-/// time when the runtime calls [`super::Completion::finish`].
+/// time when the runtime calls [`crate::proxy::Completion::finish`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CompletionEvent {
