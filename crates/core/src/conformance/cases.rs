@@ -178,14 +178,14 @@ impl<B: ProxyBackend> Conformance<'_, B> {
             .forward(what, Method::PUT, url.clone(), HeaderMap::new(), body)
             .await?;
         let status = response.status;
-        let answer = Self::body_of(response).await?;
         // S3 (and s3s) refuse a PutObject without `Content-Length`: a body of unknown
         // length must reach the backend as it is, and its refusal come back as an answer.
+        // The refusal's body is not read: a backend that answers before taking the whole
+        // upload may close the connection under it (workerd then fails the read).
         if declared == Declared::Nothing && status == StatusCode::LENGTH_REQUIRED {
-            return ensure(contains(&answer, b"MissingContentLength"), || {
-                format!("{what}: 411 without the backend's MissingContentLength document")
-            });
+            return Ok(());
         }
+        let answer = Self::body_of(response).await?;
         expect_status(what, status, StatusCode::OK, &answer)?;
         self.expect_stored(url, SMALL).await
     }
