@@ -19,15 +19,6 @@ const CHUNK: u64 = 16 * 1024;
 /// Larger than `send_raw` must accept.
 const OVER_RAW_CAP: u64 = MAX_RAW_RESPONSE_SIZE as u64 + 1;
 
-/// Whether a client body declares its length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Declared {
-    /// `Content-Length` known.
-    Length,
-    /// No length: the runtime sends the body as it comes.
-    Nothing,
-}
-
 /// User metadata and entity headers whose values exercise what an HTTP stack might
 /// normalize: inner runs of spaces, quotes, separators, percent signs, mixed case.
 const KEPT_HEADERS: &[(&str, &str)] = &[
@@ -163,30 +154,23 @@ impl<B: ProxyBackend> Conformance<'_, B> {
         })
     }
 
-    pub(super) async fn forward_client_body(&self, declared: Declared) -> Result<(), Failure> {
-        let case = match declared {
-            Declared::Length => Case::ForwardClientBody,
-            Declared::Nothing => Case::ForwardClientBodyUnknownLength,
-        };
-        let url = self.object_url(case, "object");
+    pub(super) async fn forward_client_body(&self) -> Result<(), Failure> {
+        let url = self.object_url(Case::ForwardClientBody, "object");
         let body = ForwardBody::Client {
             body: (self.client_body)(pattern_stream(SMALL, CHUNK, None)),
-            length: (declared == Declared::Length).then_some(SMALL),
+            length: Some(SMALL),
         };
         let what = "forward PUT of a client body";
         let response = self
             .forward(what, Method::PUT, url.clone(), HeaderMap::new(), body)
             .await?;
         let status = response.status;
-        // S3 (and s3s) refuse a PutObject without `Content-Length`: a body of unknown
-        // length must reach the backend as it is, and its refusal come back as an answer.
-        // The refusal's body is not read: a backend that answers before taking the whole
-        // upload may close the connection under it (workerd then fails the read).
-        if declared == Declared::Nothing && status == StatusCode::LENGTH_REQUIRED {
-            return Ok(());
-        }
-        let answer = Self::body_of(response).await?;
-        expect_status(what, status, StatusCode::OK, &answer)?;
+        expect_status(
+            what,
+            status,
+            StatusCode::OK,
+            &Self::body_of(response).await?,
+        )?;
         self.expect_stored(url, SMALL).await
     }
 
