@@ -14,12 +14,16 @@
 //! * [`store`] — S3 object semantics over any `object_store` store (local directory,
 //!   memory, Azure, GCS): metadata sidecars, conditional and ranged reads, multipart.
 //! * [`error`] — [`ProxyError`] and its mapping onto S3 error codes.
+//! * `conformance` (feature `conformance`, off by default) — the suite every runtime's
+//!   [`backend::ProxyBackend`] runs against a real S3 server.
 
 pub mod api;
 pub mod auth;
 pub mod backend;
 mod bucket;
 pub mod config;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod error;
 mod event;
 mod ids;
